@@ -1,0 +1,94 @@
+/**
+ * Kernel configuration, read once from the environment and validated with zod, so a typo in a variable stops
+ * the start with a message that names it instead of surfacing later as odd behaviour.
+ * @module
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from '../errors/index.js';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const envSchema = z.object({
+  PORT: int(0, 65535).default(8080),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  GOATFLOW_DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  GOATFLOW_DB_POOL_SIZE: int(1, 100).default(10),
+  GOATFLOW_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').max(256).optional(),
+  GOATFLOW_DEMO_DATA: bool.default(false),
+  GOATFLOW_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  GOATFLOW_SESSION_IDLE_SECONDS: int(10, 31 * 24 * 3600).default(2 * 3600),
+  GOATFLOW_SESSION_MAX_AGE_SECONDS: int(10, 365 * 24 * 3600).default(24 * 3600),
+  GOATFLOW_LOGIN_WINDOW_SECONDS: int(1, 24 * 3600).default(15 * 60),
+  GOATFLOW_LOGIN_MAX_FAILURES_PER_ACCOUNT: int(1, 1000).default(5),
+  GOATFLOW_LOGIN_MAX_FAILURES_PER_IP: int(1, 100000).default(50),
+  GOATFLOW_BODY_LIMIT_BYTES: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
+  GOATFLOW_TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((v): boolean | number | string => {
+      if (v === 'true') return true;
+      if (v === 'false' || v === '') return false;
+      return /^\d+$/.test(v) ? Number(v) : v;
+    }),
+  GOATFLOW_SHUTDOWN_TIMEOUT_SECONDS: int(1, 600).default(10),
+  GOATFLOW_WEB_DIR: z.string().min(1).optional(),
+});
+
+export interface KernelConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** Set when the kernel uses an external PostgreSQL; otherwise it starts the embedded PGlite in `dataDir`. */
+  databaseUrl: string | undefined;
+  dbPoolSize: number;
+  adminPassword: string | undefined;
+  demoData: boolean;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  sessionIdleSeconds: number;
+  sessionMaxAgeSeconds: number;
+  loginWindowSeconds: number;
+  loginMaxFailuresPerAccount: number;
+  loginMaxFailuresPerIp: number;
+  bodyLimitBytes: number;
+  trustProxy: boolean | number | string;
+  shutdownTimeoutSeconds: number;
+  /** Directory with the built web shell; `undefined` means "find @goatflow/web's dist". */
+  webDir: string | undefined;
+}
+
+/** Reads and validates the configuration; throws {@link ConfigError} naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): KernelConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.GOATFLOW_DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    dbPoolSize: e.GOATFLOW_DB_POOL_SIZE,
+    adminPassword: e.GOATFLOW_ADMIN_PASSWORD,
+    demoData: e.GOATFLOW_DEMO_DATA,
+    logLevel: e.GOATFLOW_LOG_LEVEL,
+    sessionIdleSeconds: e.GOATFLOW_SESSION_IDLE_SECONDS,
+    sessionMaxAgeSeconds: e.GOATFLOW_SESSION_MAX_AGE_SECONDS,
+    loginWindowSeconds: e.GOATFLOW_LOGIN_WINDOW_SECONDS,
+    loginMaxFailuresPerAccount: e.GOATFLOW_LOGIN_MAX_FAILURES_PER_ACCOUNT,
+    loginMaxFailuresPerIp: e.GOATFLOW_LOGIN_MAX_FAILURES_PER_IP,
+    bodyLimitBytes: e.GOATFLOW_BODY_LIMIT_BYTES,
+    trustProxy: e.GOATFLOW_TRUST_PROXY,
+    shutdownTimeoutSeconds: e.GOATFLOW_SHUTDOWN_TIMEOUT_SECONDS,
+    webDir: e.GOATFLOW_WEB_DIR,
+  };
+}

@@ -1,0 +1,21 @@
+import { defineEntity, type InferEntity } from '@mikro-orm/core';
+
+/**
+ * Permission keys a membership can carry. `ro` and `rw` are the kernel's; plugins such as tickets add finer keys
+ * (`create`, `move_into`, `note`, `owner`) later, which is why a membership is one row per key.
+ */
+export const PERMISSION_KEYS = ['ro', 'rw'] as const;
+export type PermissionKey = (typeof PERMISSION_KEYS)[number];
+
+export const GroupMembershipEntity = defineEntity({
+  name: 'GroupMembership',
+  tableName: 'group_memberships',
+  schema: 'kernel',
+  properties: (p) => ({
+    groupId: p.integer().primary(),
+    userId: p.integer().primary(),
+    permissionKey: p.text().primary().$type<PermissionKey>(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+  }),
+});
+export type GroupMembership = InferEntity<typeof GroupMembershipEntity>;

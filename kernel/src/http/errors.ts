@@ -1,0 +1,29 @@
+/**
+ * The last middleware: every error becomes `{"error": {code, message, details?}}`. Known errors keep their
+ * status; anything else is logged with the request id and answered as a generic 500 that leaks no internals.
+ * @module
+ */
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { KernelError, NotFoundError } from '../errors/index.js';
+import type { Logger } from '../log/logger.js';
+import { bodyParserError } from './body.js';
+
+export function notFoundApi(): RequestHandler {
+  return (req, _res, next) => next(new NotFoundError(`No API route ${req.method} ${req.path}.`));
+}
+
+export function errorHandler(logger: Logger, bodyLimitBytes: number): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const known = err instanceof KernelError ? err : bodyParserError(err, bodyLimitBytes);
+    const error =
+      known ??
+      new KernelError('internal', `Something went wrong on our side. Quote request id ${req.id} to support.`);
+    if (!known) logger.error({ err, requestId: req.id, path: req.path }, 'unhandled error');
+    else if (error.status >= 500) logger.warn({ err, requestId: req.id }, error.message);
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    res.status(error.status).set(error.headers).json(error.toJSON());
+  };
+}

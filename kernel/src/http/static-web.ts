@@ -1,0 +1,36 @@
+/**
+ * Serves the built web shell and answers every non-API path with its index.html, so deep links such as
+ * /admin/users work on reload. Hashed assets are cached for a year; index.html never.
+ * @module
+ */
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import express, { type Router } from 'express';
+
+export function resolveWebDir(configured: string | undefined): string {
+  if (configured) return path.resolve(configured);
+  const pkg = createRequire(import.meta.url).resolve('@goatflow/web/package.json');
+  return path.join(path.dirname(pkg), 'dist');
+}
+
+export function staticWeb(webDir: string): Router {
+  const router = express.Router();
+  const index = path.join(webDir, 'index.html');
+  router.use(
+    '/assets',
+    express.static(path.join(webDir, 'assets'), { immutable: true, maxAge: '365d', fallthrough: false }),
+  );
+  router.use(express.static(webDir, { index: false, maxAge: '1h' }));
+  router.get('/{*path}', (_req, res) => {
+    if (!fs.existsSync(index)) {
+      res
+        .status(503)
+        .type('text/plain')
+        .send(`The web UI is not built. Run "npm run build" (looked in ${webDir}).`);
+      return;
+    }
+    res.set('Cache-Control', 'no-cache').sendFile(index);
+  });
+  return router;
+}

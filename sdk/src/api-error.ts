@@ -1,0 +1,39 @@
+/**
+ * The error shape of every GoatFlow HTTP API, kernel and plugins alike.
+ * @module
+ */
+
+/** One failing field of a rejected request. */
+export interface ApiFieldIssue {
+  /** Dotted path of the field, e.g. `email` or `query.limit`. */
+  path: string;
+  /** What is wrong with it, in English. */
+  message: string;
+}
+
+/** The body of every error response: `{"error": {code, message, details?}}`. */
+export interface ApiErrorBody {
+  error: {
+    /** Stable machine-readable code such as `validation_failed` or `not_found`; clients switch on this. */
+    code: string;
+    /** What went wrong and what to do, for people. */
+    message: string;
+    /** For `validation_failed`: the failing fields. */
+    details?: ApiFieldIssue[];
+  };
+}
+
+/**
+ * Tells whether a parsed response body has the GoatFlow error shape.
+ * @param value - any parsed JSON body
+ */
+export function isApiErrorBody(value: unknown): value is ApiErrorBody {
+  if (typeof value !== 'object' || value === null) return false;
+  const error = (value as { error?: unknown }).error;
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as { code?: unknown }).code === 'string' &&
+    typeof (error as { message?: unknown }).message === 'string'
+  );
+}
