@@ -9,6 +9,7 @@ export { PluginScope, PluginScopes } from './container/plugin-scopes.js';
 export { TOKENS } from './container/tokens.js';
 export { currentContext, type Principal } from './context/request-context.js';
 export { type EmbeddedDatabase, startEmbeddedDatabase } from './db/embedded.js';
+export { freePort } from './db/free-port.js';
 export * from './errors/index.js';
 export type { GroupView, UserView } from './identity/directory.js';
 export type {

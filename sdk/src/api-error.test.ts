@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isApiErrorBody } from './api-error.js';
+import { isApiErrorBody, isApiFieldIssue } from './api-error.js';
 
 describe('isApiErrorBody', () => {
   it('accepts the error envelope', () => {
@@ -22,5 +22,13 @@ describe('isApiErrorBody', () => {
     ]) {
       expect(isApiErrorBody(v)).toBe(false);
     }
+  });
+});
+
+describe('isApiFieldIssue', () => {
+  it('keeps only {path, message} entries', () => {
+    expect([{ path: 'a', message: 'b' }, 7, { path: 1, message: 'x' }, null].filter(isApiFieldIssue)).toEqual(
+      [{ path: 'a', message: 'b' }],
+    );
   });
 });

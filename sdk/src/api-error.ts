@@ -37,3 +37,14 @@ export function isApiErrorBody(value: unknown): value is ApiErrorBody {
     typeof (error as { message?: unknown }).message === 'string'
   );
 }
+
+/**
+ * Tells whether a value is a well-formed `{path, message}` field issue; use it to keep only usable entries of
+ * `details` from a response that came through an unknown proxy.
+ * @param value - one entry of `error.details`
+ */
+export function isApiFieldIssue(value: unknown): value is ApiFieldIssue {
+  if (typeof value !== 'object' || value === null) return false;
+  const issue = value as { path?: unknown; message?: unknown };
+  return typeof issue.path === 'string' && typeof issue.message === 'string';
+}

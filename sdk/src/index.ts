@@ -2,4 +2,21 @@
  * `@goatflow/sdk`: the contract between GoatFlow and its plugins and clients.
  * @packageDocumentation
  */
-export { type ApiErrorBody, type ApiFieldIssue, isApiErrorBody } from './api-error.js';
+export { type ApiErrorBody, type ApiFieldIssue, isApiErrorBody, isApiFieldIssue } from './api-error.js';
+export {
+  type ApiAuditEntry,
+  type ApiGroup,
+  type ApiGroupMember,
+  type ApiHealth,
+  type ApiList,
+  type ApiLoginResponse,
+  type ApiSession,
+  type ApiUser,
+  type ApiUserGroup,
+  LOCALES,
+  type Locale,
+  PERMISSION_KEYS,
+  type PermissionKey,
+  USER_TYPES,
+  type UserType,
+} from './api-types.js';

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import express, { type Router } from 'express';
+import { NotFoundError } from '../errors/index.js';
 
 export function resolveWebDir(configured: string | undefined): string {
   if (configured) return path.resolve(configured);
@@ -17,12 +18,15 @@ export function resolveWebDir(configured: string | undefined): string {
 export function staticWeb(webDir: string): Router {
   const router = express.Router();
   const index = path.join(webDir, 'index.html');
-  router.use(
-    '/assets',
-    express.static(path.join(webDir, 'assets'), { immutable: true, maxAge: '365d', fallthrough: false }),
-  );
+  router.use('/assets', express.static(path.join(webDir, 'assets'), { immutable: true, maxAge: '365d' }));
   router.use(express.static(webDir, { index: false, maxAge: '1h' }));
-  router.get('/{*path}', (_req, res) => {
+  router.get('/{*path}', (req, res, next) => {
+    // A missing file (last path segment with an extension) is a 404, not the app: a broken module reference
+    // should fail as "not found", not as a MIME-type error.
+    if (/\.[A-Za-z0-9]+$/.test(req.path)) {
+      next(new NotFoundError(`No file ${req.path}.`));
+      return;
+    }
     if (!fs.existsSync(index)) {
       res
         .status(503)

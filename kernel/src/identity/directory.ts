@@ -3,58 +3,23 @@
  * the group services need this join, so it lives here once.
  * @module
  */
+import type { ApiGroup, ApiGroupMember, ApiUser, ApiUserGroup } from '@goatflow/sdk';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   type Group,
   GroupEntity,
   GroupMembershipEntity,
-  type Locale,
   type User,
   UserEntity,
-  type UserType,
 } from '../db/entities/index.js';
 
 /** The group that makes an agent an administrator (with the `rw` key). */
 export const ADMIN_GROUP = 'admin';
 
-export interface UserGroupView {
-  id: number;
-  name: string;
-  permissions: string[];
-}
-
-export interface UserView {
-  id: number;
-  login: string;
-  type: UserType;
-  firstName: string;
-  lastName: string;
-  email: string;
-  locale: Locale;
-  active: boolean;
-  isAdmin: boolean;
-  groups: UserGroupView[];
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface GroupMemberView {
-  userId: number;
-  login: string;
-  firstName: string;
-  lastName: string;
-  permissions: string[];
-}
-
-export interface GroupView {
-  id: number;
-  name: string;
-  comment: string;
-  active: boolean;
-  members: GroupMemberView[];
-  createdAt: string;
-  updatedAt: string;
-}
+export type UserGroupView = ApiUserGroup;
+export type UserView = ApiUser;
+export type GroupMemberView = ApiGroupMember;
+export type GroupView = ApiGroup;
 
 /** Only agents administer: a customer in the admin group gains nothing. */
 export function isAdminOf(user: Pick<User, 'type' | 'active'>, groups: UserGroupView[]): boolean {

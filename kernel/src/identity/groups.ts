@@ -96,12 +96,14 @@ export class GroupService {
       if (group.name === ADMIN_GROUP && userId === actorId && !permissions.includes('rw')) {
         throw new ConflictError('You cannot remove your own administrator rights.');
       }
-      const before = (await em.find(GroupMembershipEntity, { groupId, userId }))
-        .map((m) => m.permissionKey)
-        .sort();
-      await em.nativeDelete(GroupMembershipEntity, { groupId, userId });
-      for (const key of permissions)
-        em.create(GroupMembershipEntity, { groupId, userId, permissionKey: key });
+      const rows = await em.find(GroupMembershipEntity, { groupId, userId });
+      const before = rows.map((m) => m.permissionKey).sort();
+      // Change only what differs: the unit of work tracks these rows, so deleting and re-creating the same keys
+      // would cancel out.
+      for (const row of rows) if (!permissions.includes(row.permissionKey)) em.remove(row);
+      for (const key of permissions) {
+        if (!before.includes(key)) em.create(GroupMembershipEntity, { groupId, userId, permissionKey: key });
+      }
       await em.flush();
       await this.audit.record(
         {

@@ -48,6 +48,8 @@ describe('LoginPipeline', () => {
     });
     expect((await pipeline.authenticate('Bearer good', ctx))?.scopes).toEqual(['tickets:read']);
     expect(await pipeline.authenticate('Bearer bad', ctx)).toBeNull();
-    expect(() => pipeline.addAuthenticator({ id: 'tokens', authenticate: async () => null })).toThrow(/already attached/);
+    expect(() => pipeline.addAuthenticator({ id: 'tokens', authenticate: async () => null })).toThrow(
+      /already attached/,
+    );
   });
 });

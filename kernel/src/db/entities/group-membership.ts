@@ -1,11 +1,11 @@
+import type { PermissionKey } from '@goatflow/sdk';
 import { defineEntity, type InferEntity } from '@mikro-orm/core';
 
 /**
  * Permission keys a membership can carry. `ro` and `rw` are the kernel's; plugins such as tickets add finer keys
  * (`create`, `move_into`, `note`, `owner`) later, which is why a membership is one row per key.
  */
-export const PERMISSION_KEYS = ['ro', 'rw'] as const;
-export type PermissionKey = (typeof PERMISSION_KEYS)[number];
+export { PERMISSION_KEYS, type PermissionKey } from '@goatflow/sdk';
 
 export const GroupMembershipEntity = defineEntity({
   name: 'GroupMembership',

@@ -1,9 +1,7 @@
+import type { Locale, UserType } from '@goatflow/sdk';
 import { defineEntity, type InferEntity } from '@mikro-orm/core';
 
-export const USER_TYPES = ['agent', 'customer'] as const;
-export type UserType = (typeof USER_TYPES)[number];
-export const LOCALES = ['en', 'de'] as const;
-export type Locale = (typeof LOCALES)[number];
+export { LOCALES, type Locale, USER_TYPES, type UserType } from '@goatflow/sdk';
 
 export const UserEntity = defineEntity({
   name: 'User',

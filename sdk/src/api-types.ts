@@ -1,0 +1,109 @@
+/**
+ * The JSON shapes of the kernel's identity API, shared by the kernel (which produces them), the web shell and
+ * any API client (which read them), so the three cannot drift apart.
+ * @module
+ */
+
+/** Languages the UI and the kernel's messages are available in. */
+export type Locale = 'en' | 'de';
+/** The locales in the order a language picker lists them. */
+export const LOCALES: readonly Locale[] = ['en', 'de'];
+
+/** Agents work tickets; customers use the customer portal. */
+export type UserType = 'agent' | 'customer';
+/** Both user types. */
+export const USER_TYPES: readonly UserType[] = ['agent', 'customer'];
+
+/** Permission keys a group membership carries: read-only or read-write access to what the group owns. */
+export type PermissionKey = 'ro' | 'rw';
+/** Every permission key, in display order. */
+export const PERMISSION_KEYS: readonly PermissionKey[] = ['ro', 'rw'];
+
+/** A group the user belongs to, with the keys they hold in it. */
+export interface ApiUserGroup {
+  id: number;
+  name: string;
+  permissions: PermissionKey[];
+}
+
+/** A user as the API shows it. The password (or its hash) is never part of it. */
+export interface ApiUser {
+  id: number;
+  login: string;
+  type: UserType;
+  firstName: string;
+  lastName: string;
+  email: string;
+  /** The user's language preference. */
+  locale: Locale;
+  /** Deactivated users cannot sign in and lose their sessions. */
+  active: boolean;
+  /** An active agent holding `rw` in the `admin` group. */
+  isAdmin: boolean;
+  /** Active groups only, sorted by name. */
+  groups: ApiUserGroup[];
+  /** ISO 8601 timestamps. */
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A member of a group, with the keys they hold in it. */
+export interface ApiGroupMember {
+  userId: number;
+  login: string;
+  firstName: string;
+  lastName: string;
+  permissions: PermissionKey[];
+}
+
+/** A group as the admin API shows it. */
+export interface ApiGroup {
+  id: number;
+  name: string;
+  comment: string;
+  active: boolean;
+  /** Sorted by login. */
+  members: ApiGroupMember[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A page of a list endpoint. */
+export interface ApiList<T> {
+  items: T[];
+  /** All matching rows, not just this page. */
+  total: number;
+}
+
+/** `GET /api/auth/me`. */
+export interface ApiSession {
+  user: ApiUser;
+  /** Send as `X-CSRF-Token` on cookie-authenticated writes; `null` for non-cookie credentials, which need none. */
+  csrfToken: string | null;
+}
+
+/** `POST /api/auth/login`: signed in, or a second factor must be answered first. */
+export type ApiLoginResponse =
+  | { status: 'authenticated'; user: ApiUser; csrfToken: string }
+  | { status: 'second_factor_required'; factor: string; data: Record<string, unknown> };
+
+/** One row of `GET /api/admin/audit`. */
+export interface ApiAuditEntry {
+  id: number;
+  at: string;
+  actorUserId: number | null;
+  actorLogin: string | null;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  ip: string | null;
+  requestId: string | null;
+  details: Record<string, unknown>;
+}
+
+/** `GET /api/health`. */
+export interface ApiHealth {
+  status: 'ok' | 'degraded';
+  database: 'ok' | 'unavailable';
+  version: string;
+}

@@ -1,0 +1,177 @@
+/**
+ * The top bar of the signed-in shell: product name, main navigation and the user menu. Admin links are only
+ * rendered for admins; hiding them is a convenience, the kernel enforces access.
+ * @module
+ */
+import { css, html, nothing } from 'lit';
+import type { User } from '../api/types.js';
+import type { RouteName } from '../app/router.js';
+import { t } from '../i18n/i18n.js';
+import { LocalizedElement } from '../i18n/localized-element.js';
+import { sharedStyles } from '../theme/shared-styles.js';
+import './brand-logo.js';
+import './user-menu.js';
+
+interface NavItem {
+  href: string;
+  route: RouteName;
+  label: string;
+  testid: string;
+}
+
+export class AppHeader extends LocalizedElement {
+  static override properties = {
+    user: { attribute: false },
+    route: { type: String },
+  };
+
+  declare user: User | null;
+  declare route: RouteName;
+
+  constructor() {
+    super();
+    this.user = null;
+    this.route = 'dashboard';
+  }
+
+  static override styles = [
+    sharedStyles,
+    css`
+      :host {
+        display: block;
+        position: sticky;
+        top: 0;
+        z-index: 10;
+        background: var(--gf-color-header-bg);
+        color: var(--gf-color-header-text);
+        box-shadow: var(--gf-shadow);
+      }
+
+      .bar {
+        display: flex;
+        align-items: center;
+        gap: var(--gf-space-5);
+        height: var(--gf-header-height);
+        max-width: var(--gf-content-max-width);
+        margin: 0 auto;
+        padding: 0 var(--gf-space-5);
+      }
+
+      .brand {
+        display: inline-flex;
+        align-items: center;
+        color: var(--gf-color-header-text);
+        text-decoration: none;
+        border-radius: var(--gf-radius);
+      }
+
+      nav {
+        display: flex;
+        align-items: center;
+        gap: var(--gf-space-1);
+        flex: 1;
+        min-width: 0;
+        height: 100%;
+        overflow-x: auto;
+        scrollbar-width: none;
+      }
+
+      .group-label {
+        margin: 0 var(--gf-space-1) 0 var(--gf-space-3);
+        padding-left: var(--gf-space-4);
+        border-left: 1px solid var(--gf-color-header-active);
+        line-height: 20px;
+        color: var(--gf-color-header-text-muted);
+        font-size: var(--gf-font-size-xs);
+        font-weight: var(--gf-font-weight-bold);
+        text-transform: uppercase;
+        letter-spacing: 0.06em;
+      }
+
+      nav a {
+        position: relative;
+        display: inline-flex;
+        align-items: center;
+        height: 100%;
+        padding: 0 var(--gf-space-3);
+        color: var(--gf-color-header-text-muted);
+        font-weight: var(--gf-font-weight-medium);
+        text-decoration: none;
+        white-space: nowrap;
+        transition: color var(--gf-transition);
+      }
+
+      nav a:hover {
+        color: var(--gf-color-header-text);
+      }
+
+      nav a[aria-current='page'] {
+        color: var(--gf-color-header-text);
+      }
+
+      nav a[aria-current='page']::after {
+        content: '';
+        position: absolute;
+        left: var(--gf-space-3);
+        right: var(--gf-space-3);
+        bottom: 0;
+        height: 3px;
+        border-radius: 3px 3px 0 0;
+        background: var(--gf-color-header-accent);
+      }
+
+      a:focus-visible {
+        outline: none;
+        box-shadow: inset 0 0 0 2px var(--gf-color-header-accent);
+      }
+
+      @media (max-width: 720px) {
+        .bar {
+          gap: var(--gf-space-3);
+          padding: 0 var(--gf-space-3);
+        }
+
+        .group-label {
+          display: none;
+        }
+
+        .brand {
+          --gf-brand-wordmark-display: none;
+        }
+      }
+    `,
+  ];
+
+  private renderLink(item: NavItem) {
+    return html`<a
+      href=${item.href}
+      data-testid=${item.testid}
+      aria-current=${item.route === this.route ? 'page' : nothing}
+      >${item.label}</a
+    >`;
+  }
+
+  override render() {
+    const adminItems: NavItem[] = [
+      { href: '/admin/users', route: 'admin-users', label: t('nav.users'), testid: 'nav-admin-users' },
+      { href: '/admin/groups', route: 'admin-groups', label: t('nav.groups'), testid: 'nav-admin-groups' },
+    ];
+    return html`
+      <header class="bar">
+        <a class="brand" href="/" aria-label=${t('app.name')}><gf-brand-logo></gf-brand-logo></a>
+        <nav aria-label=${t('nav.label')}>
+          ${this.renderLink({ href: '/', route: 'dashboard', label: t('nav.dashboard'), testid: 'nav-dashboard' })}
+          ${
+            this.user?.isAdmin
+              ? html`<span class="group-label" aria-hidden="true">${t('nav.admin')}</span>
+                  ${adminItems.map((item) => this.renderLink(item))}`
+              : nothing
+          }
+        </nav>
+        <gf-user-menu .user=${this.user}></gf-user-menu>
+      </header>
+    `;
+  }
+}
+
+customElements.define('gf-app-header', AppHeader);

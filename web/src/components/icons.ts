@@ -1,0 +1,34 @@
+/** Inline SVG icons: decorative only (aria-hidden), coloured by `currentColor` so they follow the theme. @module */
+import { svg, type TemplateResult } from 'lit';
+
+function icon(paths: TemplateResult, size = 16): TemplateResult {
+  return svg`<svg width=${size} height=${size} viewBox="0 0 24 24" fill="none" stroke="currentColor"
+    stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true" focusable="false">${paths}</svg>`;
+}
+
+export const iconChevronDown = (): TemplateResult => icon(svg`<path d="m6 9 6 6 6-6" />`);
+export const iconClose = (): TemplateResult => icon(svg`<path d="M18 6 6 18M6 6l12 12" />`, 18);
+export const iconPlus = (): TemplateResult => icon(svg`<path d="M12 5v14M5 12h14" />`);
+export const iconLogout = (): TemplateResult =>
+  icon(
+    svg`<path d="M9 21H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h4" /><path d="m16 17 5-5-5-5" /><path d="M21 12H9" />`,
+  );
+export const iconSearch = (): TemplateResult =>
+  icon(svg`<circle cx="11" cy="11" r="7" /><path d="m20 20-3.5-3.5" />`);
+export const iconUsers = (): TemplateResult =>
+  icon(
+    svg`<path d="M16 21v-2a4 4 0 0 0-4-4H6a4 4 0 0 0-4 4v2" /><circle cx="9" cy="7" r="4" />
+      <path d="M22 21v-2a4 4 0 0 0-3-3.87" /><path d="M16 3.13a4 4 0 0 1 0 7.75" />`,
+  );
+export const iconGrid = (): TemplateResult =>
+  icon(
+    svg`<rect x="3" y="3" width="7" height="7" rx="1" /><rect x="14" y="3" width="7" height="7" rx="1" />
+      <rect x="3" y="14" width="7" height="7" rx="1" /><rect x="14" y="14" width="7" height="7" rx="1" />`,
+  );
+export const iconShield = (): TemplateResult =>
+  icon(svg`<path d="M12 22s8-4 8-10V5l-8-3-8 3v7c0 6 8 10 8 10z" />`);
+export const iconPuzzle = (): TemplateResult =>
+  icon(
+    svg`<path d="M19.4 11H18V7a1 1 0 0 0-1-1h-4V4.6a2.1 2.1 0 1 0-4 0V6H5a1 1 0 0 0-1 1v3.6h1.4a2.1 2.1 0 1 1 0 4H4V19a1 1 0 0 0 1 1h4v-1.4a2.1 2.1 0 1 1 4 0V20h4a1 1 0 0 0 1-1v-4h1.4a2.1 2.1 0 1 0 0-4z" />`,
+    24,
+  );

@@ -1,0 +1,33 @@
+import { describe, expect, it, vi } from 'vitest';
+import { isCustomElementName, loadWidget } from './widget-loader.js';
+
+describe('isCustomElementName', () => {
+  it('accepts custom element names', () => {
+    expect(isCustomElementName('gf-open-tickets')).toBe(true);
+    expect(isCustomElementName('x-a.b_c-1')).toBe(true);
+  });
+
+  it('rejects built-in, malformed and reserved names', () => {
+    for (const name of [
+      'script',
+      'iframe',
+      'Gf-widget',
+      '1-widget',
+      '-widget',
+      'gf widget',
+      'font-face',
+      '',
+    ]) {
+      expect(isCustomElementName(name)).toBe(false);
+    }
+  });
+});
+
+describe('loadWidget', () => {
+  it('refuses an invalid element name before importing anything', async () => {
+    const importer = vi.fn(async () => ({}));
+    const widget = { id: 'w', plugin: 'p', title: 'T', element: 'script', module: '/m.js' };
+    await expect(loadWidget(widget, importer)).rejects.toThrow('not a valid custom element name');
+    expect(importer).not.toHaveBeenCalled();
+  });
+});
