@@ -79,6 +79,7 @@ export class AuthService {
    * factor; `method` names what completed the login, for the audit log.
    */
   async startSession(user: UserView, ctx: LoginAttemptContext, method: string): Promise<LoginResult> {
+    if (ctx.previousSessionId) await this.sessions.destroy(ctx.previousSessionId);
     const session = await this.sessions.create(user.id, ctx);
     await this.audit.record({
       action: 'auth.login_succeeded',

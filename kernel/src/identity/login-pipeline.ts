@@ -11,6 +11,8 @@ export interface LoginAttemptContext {
   ip: string | undefined;
   userAgent: string | undefined;
   requestId: string;
+  /** The session the browser already had, if any: a successful sign-in ends it (no session fixation). */
+  previousSessionId?: string | undefined;
 }
 
 /** What a second factor asks the client to do before the session is created. */

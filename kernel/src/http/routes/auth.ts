@@ -22,6 +22,7 @@ export function authRoutes(auth: AuthService, users: UserService, sessionMaxAgeS
       ip: ctx.ip,
       userAgent: ctx.userAgent,
       requestId: ctx.requestId,
+      previousSessionId: ctx.principal?.sessionId,
     });
     if (result.status === 'second_factor_required') {
       res.json({ status: result.status, factor: result.challenge.factor, data: result.challenge.data });
