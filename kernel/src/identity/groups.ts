@@ -7,6 +7,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AuditLog } from '../audit/audit-log.js';
 import { GroupEntity, GroupMembershipEntity, type PermissionKey, UserEntity } from '../db/entities/index.js';
 import type { KernelOrm } from '../db/orm.js';
+import { conflictOnDuplicate } from '../db/unique-violation.js';
 import { ConflictError, NotFoundError } from '../errors/index.js';
 import { ADMIN_GROUP, type GroupView, loadGroupViews } from './directory.js';
 import type { CreateGroupInput, UpdateGroupInput } from './schemas.js';
@@ -31,54 +32,64 @@ export class GroupService {
   }
 
   async create(input: CreateGroupInput): Promise<GroupView> {
-    return this.orm.em.fork().transactional(async (em) => {
-      await this.assertNameFree(em, input.name);
-      const group = em.create(GroupEntity, { name: input.name, comment: input.comment, active: true });
-      await em.flush();
-      await this.audit.record(
-        { action: 'group.created', targetType: 'group', targetId: group.id, details: { name: group.name } },
-        em,
-      );
-      return this.get(group.id, em);
+    const created = () =>
+      this.orm.em.fork().transactional(async (em) => {
+        await this.assertNameFree(em, input.name);
+        const group = em.create(GroupEntity, { name: input.name, comment: input.comment, active: true });
+        await em.flush();
+        await this.audit.record(
+          { action: 'group.created', targetType: 'group', targetId: group.id, details: { name: group.name } },
+          em,
+        );
+        return this.get(group.id, em);
+      });
+    return conflictOnDuplicate(created, `A group named "${input.name}" exists.`, {
+      path: 'name',
+      message: 'is already taken',
     });
   }
 
   async update(id: number, input: UpdateGroupInput): Promise<GroupView> {
-    return this.orm.em.fork().transactional(async (em) => {
-      const group = await em.findOne(GroupEntity, { id });
-      if (!group) throw new NotFoundError(`No group with id ${id}.`);
-      if (
-        group.name === ADMIN_GROUP &&
-        (input.active === false || (input.name && input.name !== ADMIN_GROUP))
-      ) {
-        throw new ConflictError(
-          'The admin group cannot be renamed or deactivated: administrators depend on it.',
-        );
-      }
-      if (input.name && input.name.toLowerCase() !== group.name.toLowerCase()) {
-        await this.assertNameFree(em, input.name);
-      }
-      const changed: string[] = [];
-      for (const field of ['name', 'comment', 'active'] as const) {
-        const value = input[field];
-        if (value !== undefined && value !== group[field]) {
-          (group as Record<string, unknown>)[field] = value;
-          changed.push(field);
+    const updated = () =>
+      this.orm.em.fork().transactional(async (em) => {
+        const group = await em.findOne(GroupEntity, { id });
+        if (!group) throw new NotFoundError(`No group with id ${id}.`);
+        if (
+          group.name === ADMIN_GROUP &&
+          (input.active === false || (input.name && input.name !== ADMIN_GROUP))
+        ) {
+          throw new ConflictError(
+            'The admin group cannot be renamed or deactivated: administrators depend on it.',
+          );
         }
-      }
-      await em.flush();
-      if (changed.length) {
-        await this.audit.record(
-          {
-            action: 'group.updated',
-            targetType: 'group',
-            targetId: id,
-            details: { name: group.name, changed },
-          },
-          em,
-        );
-      }
-      return this.get(id, em);
+        if (input.name && input.name.toLowerCase() !== group.name.toLowerCase()) {
+          await this.assertNameFree(em, input.name);
+        }
+        const changed: string[] = [];
+        for (const field of ['name', 'comment', 'active'] as const) {
+          const value = input[field];
+          if (value !== undefined && value !== group[field]) {
+            (group as Record<string, unknown>)[field] = value;
+            changed.push(field);
+          }
+        }
+        await em.flush();
+        if (changed.length) {
+          await this.audit.record(
+            {
+              action: 'group.updated',
+              targetType: 'group',
+              targetId: id,
+              details: { name: group.name, changed },
+            },
+            em,
+          );
+        }
+        return this.get(id, em);
+      });
+    return conflictOnDuplicate(updated, `A group named "${input.name}" exists.`, {
+      path: 'name',
+      message: 'is already taken',
     });
   }
 

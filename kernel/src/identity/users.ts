@@ -7,6 +7,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AuditLog } from '../audit/audit-log.js';
 import { SessionEntity, UserEntity } from '../db/entities/index.js';
 import type { KernelOrm } from '../db/orm.js';
+import { conflictOnDuplicate } from '../db/unique-violation.js';
 import { ConflictError, NotFoundError } from '../errors/index.js';
 import { loadUserViews, type UserView } from './directory.js';
 import { hashPassword } from './passwords.js';
@@ -48,29 +49,34 @@ export class UserService {
 
   async create(input: CreateUserInput): Promise<UserView> {
     const passwordHash = await hashPassword(input.password);
-    return this.orm.em.fork().transactional(async (em) => {
-      await this.assertLoginFree(em, input.login);
-      const user = em.create(UserEntity, {
-        login: input.login,
-        type: input.type,
-        firstName: input.firstName,
-        lastName: input.lastName,
-        email: input.email,
-        passwordHash,
-        locale: input.locale,
-        active: true,
+    const created = () =>
+      this.orm.em.fork().transactional(async (em) => {
+        await this.assertLoginFree(em, input.login);
+        const user = em.create(UserEntity, {
+          login: input.login,
+          type: input.type,
+          firstName: input.firstName,
+          lastName: input.lastName,
+          email: input.email,
+          passwordHash,
+          locale: input.locale,
+          active: true,
+        });
+        await em.flush();
+        await this.audit.record(
+          {
+            action: 'user.created',
+            targetType: 'user',
+            targetId: user.id,
+            details: { login: user.login, type: user.type },
+          },
+          em,
+        );
+        return this.get(user.id, em);
       });
-      await em.flush();
-      await this.audit.record(
-        {
-          action: 'user.created',
-          targetType: 'user',
-          targetId: user.id,
-          details: { login: user.login, type: user.type },
-        },
-        em,
-      );
-      return this.get(user.id, em);
+    return conflictOnDuplicate(created, `The login "${input.login}" is taken.`, {
+      path: 'login',
+      message: 'is already taken',
     });
   }
 
