@@ -6,11 +6,12 @@
  */
 import type { RequestHandler } from 'express';
 import { currentContext } from '../context/request-context.js';
-import { KernelError, NotFoundError, UnauthenticatedError } from '../errors/index.js';
+import { KernelError, UnauthenticatedError } from '../errors/index.js';
 import type { AuthService } from '../identity/auth-service.js';
 import type { LoginPipeline } from '../identity/login-pipeline.js';
 import { csrfTokenFor, safeEqual } from '../identity/tokens.js';
 import { readSessionCookie } from './cookies.js';
+import { routeNotFound } from './errors.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -19,16 +20,18 @@ export function authenticate(auth: AuthService, pipeline: LoginPipeline): Reques
     const ctx = currentContext()!;
     const authorization = req.headers.authorization;
     if (authorization) {
+      // An authenticator throws for a credential of its kind that is invalid; a header none recognises (say, a
+      // proxy's Basic auth) is not ours, so the session cookie decides.
       const principal = await pipeline.authenticate(authorization, {
         ip: ctx.ip,
         userAgent: ctx.userAgent,
         requestId: ctx.requestId,
       });
-      if (!principal)
-        throw new UnauthenticatedError('The Authorization header carries no credential we accept.');
-      ctx.principal = principal;
-      next();
-      return;
+      if (principal) {
+        ctx.principal = principal;
+        next();
+        return;
+      }
     }
     const secret = readSessionCookie(req);
     if (secret) {
@@ -52,8 +55,7 @@ export const requireUser: RequestHandler = (_req, _res, next) => {
 export const requireAdmin: RequestHandler = (req, _res, next) => {
   const principal = currentContext()?.principal;
   if (!principal) throw new UnauthenticatedError();
-  if (!principal.isAdmin || principal.type !== 'agent')
-    throw new NotFoundError(`No API route ${req.method} ${req.path}.`);
+  if (!principal.isAdmin || principal.type !== 'agent') throw routeNotFound(req);
   next();
 };
 

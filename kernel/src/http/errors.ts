@@ -3,13 +3,22 @@
  * status; anything else is logged with the request id and answered as a generic 500 that leaks no internals.
  * @module
  */
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { KernelError, NotFoundError } from '../errors/index.js';
 import type { Logger } from '../log/logger.js';
 import { bodyParserError } from './body.js';
 
+/**
+ * The one 404 for a route the caller cannot reach — missing, or hidden from them — so the two cannot be told
+ * apart. The path is named relative to `/api`, whatever router the request reached.
+ */
+export function routeNotFound(req: Request): NotFoundError {
+  const full = (req.baseUrl + req.path).replace(/^\/api(?=\/|$)/, '') || '/';
+  return new NotFoundError(`No API route ${req.method} ${full}.`);
+}
+
 export function notFoundApi(): RequestHandler {
-  return (req, _res, next) => next(new NotFoundError(`No API route ${req.method} ${req.path}.`));
+  return (req, _res, next) => next(routeNotFound(req));
 }
 
 export function errorHandler(logger: Logger, bodyLimitBytes: number): ErrorRequestHandler {

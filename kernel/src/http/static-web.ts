@@ -21,9 +21,11 @@ export function staticWeb(webDir: string): Router {
   router.use('/assets', express.static(path.join(webDir, 'assets'), { immutable: true, maxAge: '365d' }));
   router.use(express.static(webDir, { index: false, maxAge: '1h' }));
   router.get('/{*path}', (req, res, next) => {
-    // A missing file (last path segment with an extension) is a 404, not the app: a broken module reference
-    // should fail as "not found", not as a MIME-type error.
-    if (/\.[A-Za-z0-9]+$/.test(req.path)) {
+    // A browser navigating (Accept: text/html) gets the app, also for deep links with a dot such as
+    // /admin/users/carol.case; anything else asking for a missing file-like path (a module, an image) gets 404,
+    // so a broken reference fails as "not found" rather than as a MIME-type error.
+    const navigating = (req.get('accept') ?? '').includes('text/html');
+    if (!navigating && /\.[A-Za-z0-9]+$/.test(req.path)) {
       next(new NotFoundError(`No file ${req.path}.`));
       return;
     }
