@@ -9,8 +9,10 @@ export { PluginScope, PluginScopes } from './container/plugin-scopes.js';
 export { TOKENS } from './container/tokens.js';
 export { currentContext, type Principal } from './context/request-context.js';
 export { type EmbeddedDatabase, startEmbeddedDatabase } from './db/embedded.js';
-export { freePort } from './db/free-port.js';
 export * from './errors/index.js';
+export { PluginDatabase, type PluginDbScope, type QueryResult } from './host-api/db-capability.js';
+export { HostApiError, type HostApiErrorCode } from './host-api/host-api-error.js';
+export { checkSql, SqlGuard, type SqlScope, type SqlVerdict } from './host-api/sql-guard.js';
 export type { GroupView, UserView } from './identity/directory.js';
 export type {
   Authenticator,
@@ -21,3 +23,21 @@ export type {
 export { LoginPipeline } from './identity/login-pipeline.js';
 export { KERNEL_VERSION, type Kernel, type StartOptions, startKernel } from './kernel.js';
 export { createLogger, type Logger } from './log/logger.js';
+export {
+  type PluginMigration,
+  PluginMigrationError,
+  provisionPlugin,
+  roleOf,
+  schemaOf,
+} from './plugins/plugin-schema.js';
+export * from './runtimes/contract.js';
+export {
+  type BackoffOptions,
+  type CrashBudgetOptions,
+  GrpcPluginInstance,
+  HostServer,
+  type HostServerOptions,
+  type StartGrpcPluginOptions,
+  startGrpcPlugin,
+} from './runtimes/grpc/index.js';
+export { freePort } from './server/free-port.js';

@@ -13,6 +13,7 @@ import { createRootContainer } from './container/root-container.js';
 import { TOKENS } from './container/tokens.js';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from './db/embedded.js';
 import { type KernelOrm, migrate, openOrm } from './db/orm.js';
+import { withStartupLock } from './db/startup-lock.js';
 import { createApp } from './http/app.js';
 import { resolveWebDir } from './http/static-web.js';
 import { createLogger, type Logger } from './log/logger.js';
@@ -54,11 +55,15 @@ export async function startKernel(config: KernelConfig, options: StartOptions = 
     }
     const databaseUrl = config.databaseUrl ?? embedded!.url;
     orm = await openOrm(databaseUrl, config.dbPoolSize);
-    const applied = await migrate(orm);
-    if (applied.length) logger.info({ applied }, 'kernel migrations applied');
-    const admin = await ensureAdminAccount(orm, config.adminPassword);
-    if (admin.created) logger.info('created the admin account');
-    if (config.demoData && (await seedDemoData(orm))) logger.info('demo data seeded');
+    const startedOrm = orm;
+    const admin = await withStartupLock(databaseUrl, async () => {
+      const applied = await migrate(startedOrm);
+      if (applied.length) logger.info({ applied }, 'kernel migrations applied');
+      const created = await ensureAdminAccount(startedOrm, config.adminPassword);
+      if (created.created) logger.info('created the admin account');
+      if (config.demoData && (await seedDemoData(startedOrm))) logger.info('demo data seeded');
+      return created;
+    });
 
     const container = createRootContainer(config, logger, orm);
     const pluginScopes = new PluginScopes(container);

@@ -9,6 +9,14 @@ export interface ApiFieldIssue {
   path: string;
   /** What is wrong with it, in English. */
   message: string;
+  /**
+   * Stable code to translate: `required`, `too_short`, `too_long`, `too_few`, `too_many`, `too_small`,
+   * `too_large`, `invalid_email`, `invalid_format`, `invalid_option`, `invalid_type`, `invalid_characters`,
+   * `unknown_field`, `taken`, `self_deactivation`, or `invalid` for anything else.
+   */
+  code?: string;
+  /** Values the translated message needs, e.g. `{minimum: 8}` for `too_short`. */
+  params?: Record<string, string | number>;
 }
 
 /** The body of every error response: `{"error": {code, message, details?}}`. */

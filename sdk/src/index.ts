@@ -20,3 +20,20 @@ export {
   USER_TYPES,
   type UserType,
 } from './api-types.js';
+export {
+  AUTH_LEVELS,
+  type AuthLevel,
+  HTTP_METHODS,
+  type ManifestIssue,
+  type ManifestResult,
+  manifestJsonSchema,
+  manifestSchema,
+  PLUGIN_ID_PATTERN,
+  type PluginManifest,
+  type PluginManifestInput,
+  type PluginPermissions,
+  type PluginRoute,
+  permissionsSchema,
+  validateManifest,
+  WIDGET_SLOTS,
+} from './manifest/index.js';

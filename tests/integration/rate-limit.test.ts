@@ -152,7 +152,8 @@ describe('per client address', () => {
     expectRateLimited(limited);
 
     const rows = await auditRows(admin, 'auth.login_rate_limited', 5);
-    expect(rows[0]).toMatchObject({ targetId: 'ip-victim', details: { limit: 'ip' }, ip: '127.0.0.1' });
+    // The address is the target of an address limit; the refused account is not even counted.
+    expect(rows[0]).toMatchObject({ targetId: '127.0.0.1', details: { limit: 'ip' }, ip: '127.0.0.1' });
   });
 
   it('cannot be dodged with X-Forwarded-For when no proxy is trusted', async () => {
@@ -241,11 +242,13 @@ describe('audit', () => {
       ip: '127.0.0.1',
       details: { reason: 'wrong_password' },
     });
+    // What was typed is not kept when it named no account (people type passwords there), only a digest.
     expect(failedRows.find((r) => r.requestId === unknown.headers.get('x-request-id'))).toMatchObject({
       actorUserId: null,
-      targetId: 'no-such-user',
+      targetId: expect.stringMatching(/^unknown:[0-9a-f]{12}$/),
       details: { reason: 'unknown_login' },
     });
+    expect(JSON.stringify(failedRows)).not.toContain('no-such-user');
     // A failed password must never end up in the log.
     expect(JSON.stringify(failedRows)).not.toContain('wrong-password');
 
@@ -274,5 +277,18 @@ describe('audit', () => {
 
     // The filter returns only the asked-for action.
     expect(new Set(limitedRows.map((r) => r.action))).toEqual(new Set(['auth.login_rate_limited']));
+  });
+});
+
+describe('spelling variants of a login', () => {
+  it('share the account counter: a Unicode look-alike cannot open a second one', async () => {
+    await createUser(admin, { login: 'ilse' });
+    await fail(kernelA, 'ilse', 5);
+    // "İ" lower-cases to "i" in PostgreSQL but to "i̇" in JavaScript: it must not find the account, and must
+    // not get a fresh counter for it either.
+    const variant = await attempt(kernelA, 'İlse', USER_PASSWORD);
+    expect(variant.status).toBe(401);
+    const real = await attempt(kernelA, 'ILSE', USER_PASSWORD);
+    expectRateLimited(real);
   });
 });

@@ -4,6 +4,7 @@
  * @module
  */
 import path from 'node:path';
+import proxyAddr from 'proxy-addr';
 import { z } from 'zod';
 import { ConfigError } from '../errors/index.js';
 
@@ -38,10 +39,24 @@ const envSchema = z.object({
       if (v === 'true') return true;
       if (v === 'false' || v === '') return false;
       return /^\d+$/.test(v) ? Number(v) : v;
-    }),
+    })
+    .refine(
+      (v) => typeof v !== 'string' || trustListIsValid(v),
+      'must be false, true, a hop count such as 1, or comma-separated addresses/subnets such as 10.0.0.0/8',
+    ),
   GOATFLOW_SHUTDOWN_TIMEOUT_SECONDS: int(1, 600).default(10),
   GOATFLOW_WEB_DIR: z.string().min(1).optional(),
 });
+
+/** The list form of GOATFLOW_TRUST_PROXY must be what express will accept, or the start fails later, unnamed. */
+function trustListIsValid(list: string): boolean {
+  try {
+    proxyAddr.compile(list.split(',').map((s) => s.trim()));
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export interface KernelConfig {
   port: number;

@@ -14,7 +14,7 @@ export type KernelOrm = MikroORM<PostgreSqlDriver>;
 export async function openOrm(url: string, poolSize: number): Promise<KernelOrm> {
   return MikroORM.init<PostgreSqlDriver>({
     driver: PostgreSqlDriver,
-    clientUrl: url,
+    ...connectionOptions(url),
     entities: kernelEntities,
     extensions: [Migrator],
     discovery: { warnWhenNoEntities: false },
@@ -31,6 +31,23 @@ export async function openOrm(url: string, poolSize: number): Promise<KernelOrm>
       silent: true,
     },
   });
+}
+
+/**
+ * MikroORM reads host, port, user, password and database from a URL but not a `?host=` socket directory (which
+ * the embedded database uses), so such URLs are taken apart here.
+ */
+export function connectionOptions(url: string): Record<string, string | number> {
+  const u = new URL(url);
+  const socketDir = u.searchParams.get('host');
+  if (!socketDir) return { clientUrl: url };
+  return {
+    host: socketDir,
+    port: Number(u.port || 5432),
+    user: decodeURIComponent(u.username || 'postgres'),
+    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+    dbName: decodeURIComponent(u.pathname.slice(1) || 'postgres'),
+  };
 }
 
 /** Applies pending kernel migrations; returns the names applied. */

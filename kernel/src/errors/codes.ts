@@ -5,6 +5,7 @@
  */
 export const ERROR_CODES = {
   validation_failed: 400,
+  bad_request: 400,
   malformed_json: 400,
   unauthenticated: 401,
   invalid_credentials: 401,

@@ -8,7 +8,12 @@ import { ERROR_CODES, type ErrorCode } from './codes.js';
 /** One failing field of a request body, query or parameter. */
 export interface FieldIssue {
   path: string;
+  /** English, for people and logs. */
   message: string;
+  /** Stable code a client translates, e.g. `too_short`, `taken`, `unknown_field` (see docs/architecture.md). */
+  code?: string;
+  /** Values the translated message needs, e.g. `{minimum: 8}`. */
+  params?: Record<string, string | number>;
 }
 
 export class KernelError extends Error {

@@ -64,11 +64,13 @@ export function csrfProtection(exemptPaths: string[]): RequestHandler {
   const exempt = new Set(exemptPaths);
   return (req, res, next) => {
     const principal = currentContext()?.principal;
+    // Routing ignores case and a trailing slash, so the exemption must too.
+    const routePath = req.path.toLowerCase().replace(/\/+$/, '');
     if (
       SAFE_METHODS.has(req.method) ||
       !principal ||
       principal.authMethod !== 'session' ||
-      exempt.has(req.path)
+      exempt.has(routePath)
     ) {
       next();
       return;

@@ -24,7 +24,9 @@ describe('parseInput', () => {
       parseInput(idParam, 'abc', 'id');
       expect.unreachable();
     } catch (e) {
-      expect((e as ValidationError).details).toEqual([{ path: 'id', message: expect.any(String) }]);
+      expect((e as ValidationError).details).toEqual([
+        { path: 'id', message: expect.any(String), code: 'invalid_type', params: { expected: 'number' } },
+      ]);
     }
   });
 });

@@ -10,8 +10,9 @@ import { KernelError, RateLimitedError } from '../errors/index.js';
 import { loadUserViews, type UserView } from './directory.js';
 import type { LoginAttemptContext, LoginPipeline, SecondFactorChallenge } from './login-pipeline.js';
 import { verifyPassword } from './passwords.js';
-import type { LoginRateLimiter } from './rate-limit.js';
+import { accountKeyOf, type LoginRateLimiter, NOT_A_LOGIN } from './rate-limit.js';
 import type { SessionStore } from './sessions.js';
+import { digest } from './tokens.js';
 
 export type LoginResult =
   | { status: 'authenticated'; user: UserView; sessionSecret: string; sessionId: string }
@@ -27,38 +28,42 @@ export class AuthService {
   ) {}
 
   async login(login: string, password: string, ctx: LoginAttemptContext): Promise<LoginResult> {
-    const verdict = await this.limiter.attempt(login, ctx.ip);
+    const account = accountKeyOf(login);
+    const verdict = await this.limiter.attempt(account, ctx.ip);
     if (!verdict.allowed) {
-      await this.audit.record({
-        action: 'auth.login_rate_limited',
-        targetType: 'login',
-        targetId: login.slice(0, 100),
-        details: { limit: verdict.exceeded },
-        actor: { id: null, login: null },
-      });
+      if (verdict.firstRefusal) {
+        await this.audit.record({
+          action: 'auth.login_rate_limited',
+          targetType: 'login',
+          targetId: verdict.exceeded === 'ip' ? ctx.ip : account,
+          details: { limit: verdict.exceeded },
+          actor: { id: null, login: null },
+        });
+      }
       throw new RateLimitedError(
         verdict.retryAfterSeconds,
         `Too many failed sign-in attempts. Try again in ${verdict.retryAfterSeconds} seconds.`,
       );
     }
     const em = this.orm.em.fork();
-    const rows = await em.execute<{ id: number }[]>(
-      'select id from kernel.users where lower(login) = lower(?)',
-      [login.trim()],
-    );
+    const rows =
+      account === NOT_A_LOGIN
+        ? []
+        : await em.execute<{ id: number }[]>('select id from kernel.users where lower(login) = ?', [account]);
     const user = rows[0] ? await em.findOne(UserEntity, { id: rows[0].id }) : null;
     const passwordOk = await verifyPassword(user?.passwordHash, password);
     if (!user || !passwordOk || !user.active) {
       await this.audit.record({
         action: 'auth.login_failed',
         targetType: 'login',
-        targetId: login.slice(0, 100),
+        // What was typed is kept only when it named an account: people type passwords into the login field.
+        targetId: user ? user.login : `unknown:${digest(login).slice(0, 12)}`,
         details: { reason: !user ? 'unknown_login' : !passwordOk ? 'wrong_password' : 'inactive' },
         actor: { id: user?.id ?? null, login: user?.login ?? null },
       });
       throw new KernelError('invalid_credentials', 'The login or password is wrong.');
     }
-    await this.limiter.succeeded(login, ctx.ip);
+    await this.limiter.succeeded(account, ctx.ip);
     const [view] = await loadUserViews(em, [user]);
     const challenge = await this.pipeline.secondFactor(view!, ctx);
     if (challenge) {

@@ -46,6 +46,7 @@ export class GroupService {
     return conflictOnDuplicate(created, `A group named "${input.name}" exists.`, {
       path: 'name',
       message: 'is already taken',
+      code: 'taken',
     });
   }
 
@@ -90,6 +91,7 @@ export class GroupService {
     return conflictOnDuplicate(updated, `A group named "${input.name}" exists.`, {
       path: 'name',
       message: 'is already taken',
+      code: 'taken',
     });
   }
 
@@ -100,32 +102,40 @@ export class GroupService {
     permissions: PermissionKey[],
     actorId: number | undefined,
   ): Promise<GroupView> {
-    return this.orm.em.fork().transactional(async (em) => {
-      const group = await this.requireGroup(em, groupId);
-      const user = await em.findOne(UserEntity, { id: userId });
-      if (!user) throw new NotFoundError(`No user with id ${userId}.`);
-      if (group.name === ADMIN_GROUP && userId === actorId && !permissions.includes('rw')) {
-        throw new ConflictError('You cannot remove your own administrator rights.');
-      }
-      const rows = await em.find(GroupMembershipEntity, { groupId, userId });
-      const before = rows.map((m) => m.permissionKey).sort();
-      // Change only what differs: the unit of work tracks these rows, so deleting and re-creating the same keys
-      // would cancel out.
-      for (const row of rows) if (!permissions.includes(row.permissionKey)) em.remove(row);
-      for (const key of permissions) {
-        if (!before.includes(key)) em.create(GroupMembershipEntity, { groupId, userId, permissionKey: key });
-      }
-      await em.flush();
-      await this.audit.record(
-        {
-          action: 'group.membership_set',
-          targetType: 'group',
-          targetId: groupId,
-          details: { group: group.name, userId, login: user.login, before, after: permissions },
-        },
-        em,
-      );
-      return this.get(groupId, em);
+    const write = () =>
+      this.orm.em.fork().transactional(async (em) => {
+        const group = await this.requireGroup(em, groupId);
+        const user = await em.findOne(UserEntity, { id: userId });
+        if (!user) throw new NotFoundError(`No user with id ${userId}.`);
+        if (group.name === ADMIN_GROUP && userId === actorId && !permissions.includes('rw')) {
+          throw new ConflictError('You cannot remove your own administrator rights.');
+        }
+        const rows = await em.find(GroupMembershipEntity, { groupId, userId });
+        const before = rows.map((m) => m.permissionKey).sort();
+        // Change only what differs: the unit of work tracks these rows, so deleting and re-creating the same keys
+        // would cancel out.
+        for (const row of rows) if (!permissions.includes(row.permissionKey)) em.remove(row);
+        for (const key of permissions) {
+          if (!before.includes(key))
+            em.create(GroupMembershipEntity, { groupId, userId, permissionKey: key });
+        }
+        await em.flush();
+        await this.audit.record(
+          {
+            action: 'group.membership_set',
+            targetType: 'group',
+            targetId: groupId,
+            details: { group: group.name, userId, login: user.login, before, after: permissions },
+          },
+          em,
+        );
+        return this.get(groupId, em);
+      });
+    // Two admins saving the same membership at once: one wins, the other is told to reload.
+    return conflictOnDuplicate(write, 'The membership was changed at the same time; reload and try again.', {
+      path: 'permissions',
+      message: 'was changed concurrently',
+      code: 'concurrent_change',
     });
   }
 
@@ -162,7 +172,7 @@ export class GroupService {
     );
     if (rows.length > 0) {
       throw new ConflictError(`A group named "${name}" exists.`, [
-        { path: 'name', message: 'is already taken' },
+        { path: 'name', message: 'is already taken', code: 'taken' },
       ]);
     }
   }

@@ -18,6 +18,7 @@ export interface AttemptVerdict {
   retryAfterSeconds: number;
   /** Which limit was exceeded, for the audit log. */
   exceeded: 'account' | 'ip' | undefined;
+  firstRefusal: boolean;
 }
 
 export class LoginRateLimiter {
@@ -26,29 +27,33 @@ export class LoginRateLimiter {
     private readonly policy: RateLimitPolicy,
   ) {}
 
-  /** Counts one attempt for the account and the client address and says whether it may proceed. */
-  async attempt(login: string, ip: string | undefined): Promise<AttemptVerdict> {
-    const account = await this.hit(accountKey(login));
-    if (account.count > this.policy.maxPerAccount) {
-      return { allowed: false, retryAfterSeconds: account.retryAfter, exceeded: 'account' };
-    }
+  /**
+   * Counts one attempt for the client address, then — unless the address is already over its limit — for the
+   * account, and says whether it may proceed. `firstRefusal` is true only for the first refused attempt of a
+   * window, so a flood of refusals does not flood the audit log.
+   * @param account - the canonical account key (see {@link accountKeyOf})
+   */
+  async attempt(account: string, ip: string | undefined): Promise<AttemptVerdict> {
     if (ip) {
-      const byIp = await this.hit(ipKey(ip));
+      const byIp = await this.hit(`ip:${ip}`);
       if (byIp.count > this.policy.maxPerIp) {
-        return { allowed: false, retryAfterSeconds: byIp.retryAfter, exceeded: 'ip' };
+        return refusal('ip', byIp, this.policy.maxPerIp);
       }
     }
-    return { allowed: true, retryAfterSeconds: 0, exceeded: undefined };
+    const byAccount = await this.hit(`account:${account}`);
+    if (byAccount.count > this.policy.maxPerAccount)
+      return refusal('account', byAccount, this.policy.maxPerAccount);
+    return { allowed: true, retryAfterSeconds: 0, exceeded: undefined, firstRefusal: false };
   }
 
   /** After a successful login: the account starts afresh and the address gets its attempt back. */
-  async succeeded(login: string, ip: string | undefined): Promise<void> {
+  async succeeded(account: string, ip: string | undefined): Promise<void> {
     const em = this.orm.em.fork();
-    await em.execute('delete from kernel.auth_rate_limits where key = ?', [accountKey(login)]);
+    await em.execute('delete from kernel.auth_rate_limits where key = ?', [`account:${account}`]);
     if (ip) {
       await em.execute(
         'update kernel.auth_rate_limits set failures = greatest(failures - 1, 0) where key = ?',
-        [ipKey(ip)],
+        [`ip:${ip}`],
       );
     }
   }
@@ -77,10 +82,24 @@ export class LoginRateLimiter {
   }
 }
 
-function accountKey(login: string): string {
-  return `account:${login.trim().toLowerCase()}`;
+/** Logins are ASCII (see the login schema), so lower-casing is the same in JavaScript and PostgreSQL. */
+const LOGIN = /^[A-Za-z0-9._@+-]{1,100}$/;
+export const NOT_A_LOGIN = '#not-a-login';
+
+/**
+ * The key a login attempt is counted under. Anything that cannot be a login shares one key: such attempts can
+ * never succeed, and no spelling variant (say, a Unicode "İ" that SQL and JavaScript lower-case differently)
+ * can open a second counter for a real account.
+ */
+export function accountKeyOf(login: string): string {
+  const trimmed = login.trim();
+  return LOGIN.test(trimmed) ? trimmed.toLowerCase() : NOT_A_LOGIN;
 }
 
-function ipKey(ip: string): string {
-  return `ip:${ip}`;
+function refusal(
+  exceeded: 'account' | 'ip',
+  hit: { count: number; retryAfter: number },
+  max: number,
+): AttemptVerdict {
+  return { allowed: false, retryAfterSeconds: hit.retryAfter, exceeded, firstRefusal: hit.count === max + 1 };
 }

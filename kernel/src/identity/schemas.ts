@@ -50,7 +50,7 @@ export type UpdateUserInput = z.infer<typeof updateUserInput>;
 
 export const updatePreferencesInput = z.strictObject({ locale: z.enum(LOCALES) });
 
-export const listUsersQuery = z.object({
+export const listUsersQuery = z.strictObject({
   type: z.enum(USER_TYPES).optional(),
   q: z.string().trim().max(100).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
@@ -84,4 +84,9 @@ export const membershipInput = z.strictObject({
     .transform((keys) => [...new Set(keys)].sort()),
 });
 
-export const idParam = z.coerce.number().int().min(1).max(2147483647);
+/** A row id in its one canonical spelling: no `0x1`, `1e0`, `1.0` or padding. */
+export const idParam = z
+  .string()
+  .regex(/^[1-9][0-9]{0,9}$/, 'must be a positive whole number')
+  .transform(Number)
+  .pipe(z.number().max(2147483647, 'is too large'));

@@ -77,6 +77,7 @@ export class UserService {
     return conflictOnDuplicate(created, `The login "${input.login}" is taken.`, {
       path: 'login',
       message: 'is already taken',
+      code: 'taken',
     });
   }
 
@@ -88,7 +89,7 @@ export class UserService {
       if (!user) throw new NotFoundError(`No user with id ${id}.`);
       if (input.active === false && id === actorId) {
         throw new ConflictError('You cannot deactivate your own account.', [
-          { path: 'active', message: 'cannot deactivate yourself' },
+          { path: 'active', message: 'cannot deactivate yourself', code: 'self_deactivation' },
         ]);
       }
       const changed: string[] = [];
@@ -142,7 +143,7 @@ export class UserService {
     );
     if (rows.length > 0) {
       throw new ConflictError(`The login "${login}" is taken.`, [
-        { path: 'login', message: 'is already taken' },
+        { path: 'login', message: 'is already taken', code: 'taken' },
       ]);
     }
   }

@@ -1,6 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { initI18n, setLanguage } from '../i18n/i18n.js';
 import { ApiError } from './client.js';
 import { sortFieldErrors } from './field-errors.js';
+
+beforeEach(async () => {
+  await initI18n('en');
+});
 
 describe('sortFieldErrors', () => {
   it('puts issues next to the fields they name and keeps the rest', () => {
@@ -13,6 +18,27 @@ describe('sortFieldErrors', () => {
     expect(sortFieldErrors(error, ['login', 'email'])).toEqual({
       byField: { email: 'Invalid email', login: 'Too short' },
       other: [{ path: 'unknown', message: 'Elsewhere' }],
+    });
+  });
+
+  it('translates coded issues into the user language', async () => {
+    const error = new ApiError(400, 'validation_failed', 'Bad', [
+      { path: 'email', message: 'must be an email address', code: 'invalid_email' },
+      {
+        path: 'password',
+        message: 'must be at least 8 characters',
+        code: 'too_short',
+        params: { minimum: 8 },
+      },
+    ]);
+    expect(sortFieldErrors(error, ['email', 'password']).byField).toEqual({
+      email: 'Enter a valid email address.',
+      password: 'Must be at least 8 characters long.',
+    });
+    await setLanguage('de');
+    expect(sortFieldErrors(error, ['email', 'password']).byField).toEqual({
+      email: 'Geben Sie eine gültige E-Mail-Adresse ein.',
+      password: 'Muss mindestens 8 Zeichen lang sein.',
     });
   });
 

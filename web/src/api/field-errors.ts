@@ -1,11 +1,14 @@
 /**
  * Splits a 400/409 answer's `details` into messages for the form's own fields and the rest, so nothing the
- * kernel reported is silently dropped when a path does not match a field on screen.
+ * kernel reported is silently dropped when a path does not match a field on screen. Messages come out in the
+ * user's language, translated from each issue's `code`.
  * @module
  */
+import { fieldIssueMessage } from '../i18n/field-message.js';
 import { ApiError, type FieldIssue } from './client.js';
 
 export interface SortedFieldErrors {
+  /** Translated message per form field: the first issue the kernel reported for it. */
   byField: Record<string, string>;
   other: FieldIssue[];
 }
@@ -22,7 +25,7 @@ export function sortFieldErrors(error: unknown, fields: readonly string[]): Sort
   for (const issue of error.details) {
     const field = fieldOf(issue.path, fields);
     if (field === undefined) result.other.push(issue);
-    else if (!(field in result.byField)) result.byField[field] = issue.message;
+    else if (!(field in result.byField)) result.byField[field] = fieldIssueMessage(issue);
   }
   return result;
 }

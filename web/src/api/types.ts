@@ -15,6 +15,12 @@ import type {
 
 export { type Locale, PERMISSION_KEYS as PERMISSIONS, USER_TYPES, type UserType } from '@goatflow/sdk';
 
+/**
+ * The kernel's built-in administrators' group. Some of its rules answer 409 with English prose only (it cannot be
+ * renamed, admins cannot drop their own rights), so the shell recognises the group to explain them in its language.
+ */
+export const ADMIN_GROUP = 'admin';
+
 export type Permission = PermissionKey;
 export type UserGroup = ApiUserGroup;
 export type User = ApiUser;

@@ -77,7 +77,7 @@ export class GfApp extends LocalizedElement {
       .skip {
         position: absolute;
         left: var(--gf-space-2);
-        top: -100px;
+        top: var(--gf-space-2);
         z-index: 100;
         padding: var(--gf-space-2) var(--gf-space-3);
         border-radius: var(--gf-radius);
@@ -86,8 +86,9 @@ export class GfApp extends LocalizedElement {
         box-shadow: var(--gf-shadow-lg);
       }
 
-      .skip:focus {
-        top: var(--gf-space-2);
+      /* Out of sight until focused, but still focusable and read out (clip-path also hides its shadow). */
+      .skip:not(:focus) {
+        clip-path: inset(50%);
       }
 
       main:focus {

@@ -8,6 +8,7 @@ import type { User } from '../api/types.js';
 import type { RouteName } from '../app/router.js';
 import { t } from '../i18n/i18n.js';
 import { LocalizedElement } from '../i18n/localized-element.js';
+import { compact } from '../theme/breakpoints.js';
 import { sharedStyles } from '../theme/shared-styles.js';
 import './brand-logo.js';
 import './user-menu.js';
@@ -79,13 +80,13 @@ export class AppHeader extends LocalizedElement {
       .group-label {
         margin: 0 var(--gf-space-1) 0 var(--gf-space-3);
         padding-left: var(--gf-space-4);
-        border-left: 1px solid var(--gf-color-header-active);
-        line-height: 20px;
+        border-left: var(--gf-border-width) solid var(--gf-color-header-active);
+        line-height: var(--gf-size-nav-label);
         color: var(--gf-color-header-text-muted);
         font-size: var(--gf-font-size-xs);
         font-weight: var(--gf-font-weight-bold);
         text-transform: uppercase;
-        letter-spacing: 0.06em;
+        letter-spacing: var(--gf-letter-spacing-wider);
       }
 
       nav a {
@@ -115,17 +116,17 @@ export class AppHeader extends LocalizedElement {
         left: var(--gf-space-3);
         right: var(--gf-space-3);
         bottom: 0;
-        height: 3px;
-        border-radius: 3px 3px 0 0;
+        height: var(--gf-border-width-accent);
+        border-radius: var(--gf-border-width-accent) var(--gf-border-width-accent) 0 0;
         background: var(--gf-color-header-accent);
       }
 
       a:focus-visible {
         outline: none;
-        box-shadow: inset 0 0 0 2px var(--gf-color-header-accent);
+        box-shadow: inset 0 0 0 var(--gf-focus-ring-width-inset) var(--gf-color-header-accent);
       }
 
-      @media (max-width: 720px) {
+      @media ${compact} {
         .bar {
           gap: var(--gf-space-3);
           padding: 0 var(--gf-space-3);

@@ -8,16 +8,13 @@ import { LocalizedElement } from '../i18n/localized-element.js';
 
 export class BrandLogo extends LocalizedElement {
   static override properties = {
-    size: { type: Number },
     wordmark: { type: Boolean },
   };
 
-  declare size: number;
   declare wordmark: boolean;
 
   constructor() {
     super();
-    this.size = 28;
     this.wordmark = true;
   }
 
@@ -27,6 +24,13 @@ export class BrandLogo extends LocalizedElement {
       align-items: center;
       gap: var(--gf-space-2);
       color: inherit;
+    }
+
+    /* A page sets --gf-brand-logo-size (e.g. to --gf-size-logo-lg) for a larger mark. */
+    svg {
+      flex: none;
+      width: var(--gf-brand-logo-size, var(--gf-size-logo));
+      height: var(--gf-brand-logo-size, var(--gf-size-logo));
     }
 
     .tile {
@@ -50,13 +54,13 @@ export class BrandLogo extends LocalizedElement {
       font-family: var(--gf-font-family);
       font-size: var(--gf-font-size-lg);
       font-weight: var(--gf-font-weight-bold);
-      letter-spacing: -0.01em;
+      letter-spacing: var(--gf-letter-spacing-tight);
     }
   `;
 
   override render() {
     return html`
-      ${svg`<svg width=${this.size} height=${this.size} viewBox="0 0 32 32" aria-hidden="true" focusable="false">
+      ${svg`<svg viewBox="0 0 32 32" aria-hidden="true" focusable="false">
         <rect class="tile" x="0" y="0" width="32" height="32" rx="8" />
         <path class="horns" d="M11 13c-3-1-5-4-4.5-7.5M21 13c3-1 5-4 4.5-7.5" />
         <path class="face" d="M10 13h12l-2.2 9.5a3.9 3.9 0 0 1-7.6 0z" />

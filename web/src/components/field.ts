@@ -21,11 +21,6 @@ export interface ControlAttributes {
   invalid: 'true' | 'false';
 }
 
-/** Kernel messages are fragments ("must be an email address") meant to follow the field's name. */
-export function sentence(message: string): string {
-  return message.charAt(0).toUpperCase() + message.slice(1);
-}
-
 export function renderField(
   options: FieldOptions,
   control: (attributes: ControlAttributes) => TemplateResult,
@@ -41,7 +36,7 @@ export function renderField(
       ${
         options.error
           ? html`<span class="field-error" id=${errorId} role="alert" data-testid="${options.testid}-error"
-              >${sentence(options.error)}</span
+              >${options.error}</span
             >`
           : nothing
       }

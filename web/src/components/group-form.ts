@@ -6,11 +6,11 @@
 import { html, nothing } from 'lit';
 import { sortFieldErrors } from '../api/field-errors.js';
 import { createGroup, type GroupChanges, updateGroup } from '../api/groups.js';
-import type { Group } from '../api/types.js';
+import { ADMIN_GROUP, type Group } from '../api/types.js';
 import { t } from '../i18n/i18n.js';
 import { LocalizedElement } from '../i18n/localized-element.js';
 import { sharedStyles } from '../theme/shared-styles.js';
-import { renderField, sentence } from './field.js';
+import { renderField } from './field.js';
 import { type FormError, formErrorFrom, renderFormError } from './form-error.js';
 
 const FIELDS = ['name', 'comment', 'active'] as const;
@@ -79,7 +79,9 @@ export class GroupForm extends LocalizedElement {
     } catch (error) {
       const { byField, other } = sortFieldErrors(error, FIELDS);
       this.fieldErrors = byField;
-      this.formError = formErrorFrom(error, other);
+      this.formError = formErrorFrom(error, other, {
+        conflict: this.group?.name === ADMIN_GROUP ? t('groupForm.errors.adminGroup') : undefined,
+      });
     } finally {
       this.saving = false;
     }
@@ -139,7 +141,7 @@ export class GroupForm extends LocalizedElement {
                 ${
                   this.fieldErrors.active
                     ? html`<span class="field-error" role="alert" data-testid="group-form-active-error"
-                        >${sentence(this.fieldErrors.active)}</span
+                        >${this.fieldErrors.active}</span
                       >`
                     : nothing
                 }

@@ -8,6 +8,7 @@ import { live } from 'lit/directives/live.js';
 import { ApiError } from '../api/client.js';
 import { removeMembership, setMembership } from '../api/groups.js';
 import {
+  ADMIN_GROUP,
   fullName,
   type Group,
   type GroupMember,
@@ -17,6 +18,7 @@ import {
 } from '../api/types.js';
 import { t } from '../i18n/i18n.js';
 import { LocalizedElement } from '../i18n/localized-element.js';
+import { narrow } from '../theme/breakpoints.js';
 import { sharedStyles } from '../theme/shared-styles.js';
 import { type FormError, formErrorFrom, renderFormError } from './form-error.js';
 import { iconPlus } from './icons.js';
@@ -71,7 +73,7 @@ export class GroupMembersEditor extends LocalizedElement {
       }
 
       .members {
-        border: 1px solid var(--gf-color-border);
+        border: var(--gf-border-width) solid var(--gf-color-border);
         border-radius: var(--gf-radius);
         overflow-x: auto;
       }
@@ -103,11 +105,11 @@ export class GroupMembersEditor extends LocalizedElement {
         padding: var(--gf-space-4);
         border-radius: var(--gf-radius);
         background: var(--gf-color-surface-muted);
-        border: 1px solid var(--gf-color-border);
+        border: var(--gf-border-width) solid var(--gf-color-border);
       }
 
       .add .checkbox {
-        min-height: 36px;
+        min-height: var(--gf-size-control);
       }
 
       .add h3 {
@@ -119,15 +121,7 @@ export class GroupMembersEditor extends LocalizedElement {
         display: contents;
       }
 
-      legend {
-        position: absolute;
-        width: 1px;
-        height: 1px;
-        overflow: hidden;
-        clip: rect(0, 0, 0, 0);
-      }
-
-      @media (max-width: 640px) {
+      @media ${narrow} {
         .add {
           grid-template-columns: 1fr 1fr;
         }
@@ -153,8 +147,10 @@ export class GroupMembersEditor extends LocalizedElement {
     try {
       await action();
     } catch (error) {
-      // The kernel's details say what went wrong (e.g. an admin removing their own admin rights).
-      this.error = formErrorFrom(error, error instanceof ApiError ? error.details : []);
+      // The admin group's only bare 409 is an admin removing their own admin rights.
+      this.error = formErrorFrom(error, error instanceof ApiError ? error.details : [], {
+        conflict: this.group?.name === ADMIN_GROUP ? t('members.errors.ownAdminRights') : undefined,
+      });
       // Checkboxes are bound with live(): re-rendering puts them back to the state the kernel last confirmed.
       this.requestUpdate();
     } finally {
@@ -274,7 +270,7 @@ export class GroupMembersEditor extends LocalizedElement {
           </select>
         </div>
         <fieldset>
-          <legend>${t('members.permissions')}</legend>
+          <legend class="visually-hidden">${t('members.permissions')}</legend>
           ${PERMISSIONS.map(
             (permission) => html`
               <label class="checkbox">

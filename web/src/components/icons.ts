@@ -1,13 +1,23 @@
-/** Inline SVG icons: decorative only (aria-hidden), coloured by `currentColor` so they follow the theme. @module */
+/**
+ * Inline SVG icons: decorative only (aria-hidden), coloured by `currentColor` and sized by the `.icon` rules of
+ * sharedStyles (the `--gf-size-icon*` tokens), so they follow the theme. Only use them in a shadow root that adopts
+ * sharedStyles.
+ * @module
+ */
 import { svg, type TemplateResult } from 'lit';
 
-function icon(paths: TemplateResult, size = 16): TemplateResult {
-  return svg`<svg width=${size} height=${size} viewBox="0 0 24 24" fill="none" stroke="currentColor"
+/** `md` is `--gf-size-icon`, `lg` is `--gf-size-icon-lg`, `xl` is `--gf-size-icon-xl`. */
+type IconSize = 'md' | 'lg' | 'xl';
+
+const sizeClass: Record<IconSize, string> = { md: 'icon', lg: 'icon icon-lg', xl: 'icon icon-xl' };
+
+function icon(paths: TemplateResult, size: IconSize = 'md'): TemplateResult {
+  return svg`<svg class=${sizeClass[size]} viewBox="0 0 24 24" fill="none" stroke="currentColor"
     stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true" focusable="false">${paths}</svg>`;
 }
 
 export const iconChevronDown = (): TemplateResult => icon(svg`<path d="m6 9 6 6 6-6" />`);
-export const iconClose = (): TemplateResult => icon(svg`<path d="M18 6 6 18M6 6l12 12" />`, 18);
+export const iconClose = (): TemplateResult => icon(svg`<path d="M18 6 6 18M6 6l12 12" />`, 'lg');
 export const iconPlus = (): TemplateResult => icon(svg`<path d="M12 5v14M5 12h14" />`);
 export const iconLogout = (): TemplateResult =>
   icon(
@@ -30,5 +40,5 @@ export const iconShield = (): TemplateResult =>
 export const iconPuzzle = (): TemplateResult =>
   icon(
     svg`<path d="M19.4 11H18V7a1 1 0 0 0-1-1h-4V4.6a2.1 2.1 0 1 0-4 0V6H5a1 1 0 0 0-1 1v3.6h1.4a2.1 2.1 0 1 1 0 4H4V19a1 1 0 0 0 1 1h4v-1.4a2.1 2.1 0 1 1 4 0V20h4a1 1 0 0 0 1-1v-4h1.4a2.1 2.1 0 1 0 0-4z" />`,
-    24,
+    'xl',
   );

@@ -31,10 +31,10 @@ export class ModalDialog extends LocalizedElement {
     sharedStyles,
     css`
       dialog {
-        width: min(560px, calc(100vw - 2 * var(--gf-space-4)));
+        width: min(var(--gf-size-dialog), calc(100vw - 2 * var(--gf-space-4)));
         max-height: calc(100vh - 2 * var(--gf-space-6));
         padding: 0;
-        border: 1px solid var(--gf-color-border);
+        border: var(--gf-border-width) solid var(--gf-color-border);
         border-radius: var(--gf-radius-lg);
         background: var(--gf-color-surface);
         color: var(--gf-color-text);
@@ -42,7 +42,7 @@ export class ModalDialog extends LocalizedElement {
       }
 
       dialog.wide {
-        width: min(760px, calc(100vw - 2 * var(--gf-space-4)));
+        width: min(var(--gf-size-dialog-wide), calc(100vw - 2 * var(--gf-space-4)));
       }
 
       dialog::backdrop {
@@ -55,15 +55,15 @@ export class ModalDialog extends LocalizedElement {
         justify-content: space-between;
         gap: var(--gf-space-3);
         padding: var(--gf-space-4) var(--gf-space-5);
-        border-bottom: 1px solid var(--gf-color-border);
+        border-bottom: var(--gf-border-width) solid var(--gf-color-border);
       }
 
       .close {
         display: inline-flex;
         align-items: center;
         justify-content: center;
-        width: 32px;
-        height: 32px;
+        width: var(--gf-size-icon-button);
+        height: var(--gf-size-icon-button);
         padding: 0;
         border: none;
         border-radius: var(--gf-radius);
@@ -79,7 +79,7 @@ export class ModalDialog extends LocalizedElement {
 
       .close:focus-visible {
         outline: none;
-        box-shadow: 0 0 0 3px var(--gf-color-focus-ring);
+        box-shadow: 0 0 0 var(--gf-focus-ring-width) var(--gf-color-focus-ring);
       }
 
       .body {

@@ -10,7 +10,7 @@ import { createUser, type UserChanges, updateUser } from '../api/users.js';
 import { currentLanguage, isLanguage, LANGUAGES, t } from '../i18n/i18n.js';
 import { LocalizedElement } from '../i18n/localized-element.js';
 import { sharedStyles } from '../theme/shared-styles.js';
-import { renderField, sentence } from './field.js';
+import { renderField } from './field.js';
 import { type FormError, formErrorFrom, renderFormError } from './form-error.js';
 
 const FIELDS = ['login', 'type', 'firstName', 'lastName', 'email', 'password', 'locale', 'active'] as const;
@@ -254,7 +254,7 @@ export class UserForm extends LocalizedElement {
                   ${
                     this.fieldErrors.active
                       ? html`<span class="field-error" role="alert" data-testid="user-form-active-error"
-                          >${sentence(this.fieldErrors.active)}</span
+                          >${this.fieldErrors.active}</span
                         >`
                       : nothing
                   }

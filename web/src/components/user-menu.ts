@@ -8,6 +8,7 @@ import { logout, updateMyLocale } from '../api/auth.js';
 import { fullName, type User } from '../api/types.js';
 import { isLanguage, LANGUAGES, t } from '../i18n/i18n.js';
 import { LocalizedElement } from '../i18n/localized-element.js';
+import { narrow } from '../theme/breakpoints.js';
 import { sharedStyles } from '../theme/shared-styles.js';
 import { getThemeMode, setThemeMode, THEME_MODES, type ThemeMode } from '../theme/theme.js';
 import { iconChevronDown, iconLogout } from './icons.js';
@@ -51,9 +52,9 @@ export class UserMenu extends LocalizedElement {
         display: inline-flex;
         align-items: center;
         gap: var(--gf-space-2);
-        height: 40px;
+        height: var(--gf-size-control-lg);
         padding: 0 var(--gf-space-2) 0 var(--gf-space-1);
-        border: 1px solid transparent;
+        border: var(--gf-border-width) solid transparent;
         border-radius: var(--gf-radius-pill);
         background: transparent;
         color: var(--gf-color-header-text);
@@ -68,26 +69,26 @@ export class UserMenu extends LocalizedElement {
 
       .toggle:focus-visible {
         outline: none;
-        box-shadow: 0 0 0 3px var(--gf-color-focus-ring);
+        box-shadow: 0 0 0 var(--gf-focus-ring-width) var(--gf-color-focus-ring);
       }
 
       .avatar {
         display: inline-flex;
         align-items: center;
         justify-content: center;
-        width: 32px;
-        height: 32px;
+        width: var(--gf-size-avatar);
+        height: var(--gf-size-avatar);
         border-radius: 50%;
         background: var(--gf-color-primary);
         color: var(--gf-color-primary-contrast);
         font-size: var(--gf-font-size-sm);
         font-weight: var(--gf-font-weight-bold);
-        letter-spacing: 0.02em;
+        letter-spacing: var(--gf-letter-spacing-slight);
       }
 
       .name {
         font-weight: var(--gf-font-weight-medium);
-        max-width: 200px;
+        max-width: var(--gf-size-menu-name-max);
         overflow: hidden;
         text-overflow: ellipsis;
         white-space: nowrap;
@@ -98,14 +99,14 @@ export class UserMenu extends LocalizedElement {
         top: calc(100% + var(--gf-space-2));
         right: 0;
         z-index: 20;
-        width: 280px;
+        width: var(--gf-size-menu-width);
         padding: var(--gf-space-4);
         display: flex;
         flex-direction: column;
         gap: var(--gf-space-3);
         background: var(--gf-color-surface);
         color: var(--gf-color-text);
-        border: 1px solid var(--gf-color-border);
+        border: var(--gf-border-width) solid var(--gf-color-border);
         border-radius: var(--gf-radius-lg);
         box-shadow: var(--gf-shadow-lg);
       }
@@ -113,9 +114,9 @@ export class UserMenu extends LocalizedElement {
       .who {
         display: flex;
         flex-direction: column;
-        gap: 2px;
+        gap: var(--gf-space-half);
         padding-bottom: var(--gf-space-3);
-        border-bottom: 1px solid var(--gf-color-border);
+        border-bottom: var(--gf-border-width) solid var(--gf-color-border);
       }
 
       .who strong {
@@ -136,7 +137,7 @@ export class UserMenu extends LocalizedElement {
         margin-top: var(--gf-space-1);
       }
 
-      @media (max-width: 640px) {
+      @media ${narrow} {
         .name {
           display: none;
         }

@@ -43,7 +43,7 @@ export class WidgetHost extends LocalizedElement {
 
       header {
         padding: var(--gf-space-3) var(--gf-space-4);
-        border-bottom: 1px solid var(--gf-color-border);
+        border-bottom: var(--gf-border-width) solid var(--gf-color-border);
       }
 
       .content {

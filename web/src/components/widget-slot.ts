@@ -52,7 +52,7 @@ export class WidgetSlot extends LocalizedElement {
         font-weight: var(--gf-font-weight-bold);
         color: var(--gf-color-text-muted);
         text-transform: uppercase;
-        letter-spacing: 0.06em;
+        letter-spacing: var(--gf-letter-spacing-wider);
       }
 
       .widgets {
@@ -61,7 +61,7 @@ export class WidgetSlot extends LocalizedElement {
       }
 
       .widgets.grid {
-        grid-template-columns: repeat(auto-fill, minmax(280px, 1fr));
+        grid-template-columns: repeat(auto-fill, minmax(var(--gf-size-widget-min), 1fr));
       }
 
       .empty {
@@ -70,7 +70,7 @@ export class WidgetSlot extends LocalizedElement {
         align-items: center;
         gap: var(--gf-space-3);
         padding: var(--gf-space-7) var(--gf-space-5);
-        border: 1px dashed var(--gf-color-border-strong);
+        border: var(--gf-border-width) dashed var(--gf-color-border-strong);
         border-radius: var(--gf-radius-lg);
         background: var(--gf-color-surface);
         color: var(--gf-color-text-muted);

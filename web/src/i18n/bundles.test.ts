@@ -5,6 +5,7 @@ import { SLOT_NAMES } from '../widgets/slots.js';
 import de from './de.json' with { type: 'json' };
 import en from './en.json' with { type: 'json' };
 import { TRANSLATED_ERROR_CODES } from './error-message.js';
+import { FIELD_ERROR_CODES } from './field-message.js';
 import { LANGUAGES } from './i18n.js';
 
 type Bundle = { [key: string]: string | Bundle };
@@ -89,6 +90,7 @@ describe('translation bundles', () => {
   it('define the keys that the source builds at run time', () => {
     const dynamic = [
       ...TRANSLATED_ERROR_CODES.map((code) => `errors.${code}`),
+      ...FIELD_ERROR_CODES.map((code) => `errors.field.${code}`),
       ...LANGUAGES.map((language) => `language.${language}`),
       ...THEME_MODES.map((mode) => `theme.${mode}`),
       ...USER_TYPES.map((type) => `users.types.${type}`),

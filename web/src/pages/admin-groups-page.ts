@@ -72,7 +72,7 @@ export class AdminGroupsPage extends LocalizedElement {
 
       .comment {
         color: var(--gf-color-text-muted);
-        max-width: 420px;
+        max-width: var(--gf-size-comment-max);
       }
 
       td.number {

@@ -90,13 +90,13 @@ export class AdminUsersPage extends LocalizedElement {
       .search svg {
         position: absolute;
         left: var(--gf-space-3);
-        bottom: 10px;
+        bottom: calc((var(--gf-size-control) - var(--gf-size-icon)) / 2);
         color: var(--gf-color-text-subtle);
         pointer-events: none;
       }
 
       .search .input {
-        padding-left: calc(var(--gf-space-3) + 22px);
+        padding-left: calc(var(--gf-space-3) + var(--gf-size-icon) + var(--gf-space-2));
       }
 
       .count {

@@ -7,6 +7,7 @@ import { css, html } from 'lit';
 import type { User } from '../api/types.js';
 import { t } from '../i18n/i18n.js';
 import { LocalizedElement } from '../i18n/localized-element.js';
+import { medium } from '../theme/breakpoints.js';
 import { pageStyles, sharedStyles } from '../theme/shared-styles.js';
 import { SLOTS, type SlotName } from '../widgets/slots.js';
 import type { WidgetDescriptor } from '../widgets/widget-loader.js';
@@ -33,12 +34,12 @@ export class DashboardPage extends LocalizedElement {
     css`
       .columns {
         display: grid;
-        grid-template-columns: minmax(0, 2fr) minmax(260px, 1fr);
+        grid-template-columns: minmax(0, 2fr) minmax(var(--gf-size-sidebar-min), 1fr);
         gap: var(--gf-space-5);
         align-items: start;
       }
 
-      @media (max-width: 900px) {
+      @media ${medium} {
         .columns {
           grid-template-columns: minmax(0, 1fr);
         }

@@ -52,7 +52,7 @@ export class LoginPage extends LocalizedElement {
         display: block;
         min-height: 100vh;
         background:
-          linear-gradient(var(--gf-color-header-bg), var(--gf-color-header-bg)) top / 100% 280px no-repeat,
+          linear-gradient(var(--gf-color-header-bg), var(--gf-color-header-bg)) top / 100% var(--gf-size-login-banner) no-repeat,
           var(--gf-color-bg);
       }
 
@@ -64,12 +64,13 @@ export class LoginPage extends LocalizedElement {
       }
 
       .brand {
+        --gf-brand-logo-size: var(--gf-size-logo-lg);
         color: var(--gf-color-header-text);
         margin-bottom: var(--gf-space-5);
       }
 
       .card {
-        width: min(400px, 100%);
+        width: min(var(--gf-size-login-card), 100%);
         padding: var(--gf-space-6);
         box-shadow: var(--gf-shadow-lg);
       }
@@ -84,7 +85,7 @@ export class LoginPage extends LocalizedElement {
       }
 
       .btn-primary {
-        min-height: 40px;
+        min-height: var(--gf-size-control-lg);
         margin-top: var(--gf-space-1);
       }
 
@@ -93,7 +94,7 @@ export class LoginPage extends LocalizedElement {
         align-items: center;
         justify-content: space-between;
         gap: var(--gf-space-4);
-        width: min(400px, 100%);
+        width: min(var(--gf-size-login-card), 100%);
         margin-top: var(--gf-space-4);
         color: var(--gf-color-text-muted);
         font-size: var(--gf-font-size-sm);
@@ -107,7 +108,7 @@ export class LoginPage extends LocalizedElement {
 
       footer .select {
         width: auto;
-        min-height: 30px;
+        min-height: var(--gf-size-control-compact);
         padding: var(--gf-space-1) var(--gf-space-2);
         font-size: var(--gf-font-size-sm);
       }
@@ -149,7 +150,7 @@ export class LoginPage extends LocalizedElement {
     const language = currentLanguage();
     return html`
       <main>
-        <div class="brand"><gf-brand-logo size="36"></gf-brand-logo></div>
+        <div class="brand"><gf-brand-logo></gf-brand-logo></div>
         <section class="card" aria-labelledby="login-title">
           <div class="intro">
             <h1 id="login-title">${t('login.title')}</h1>

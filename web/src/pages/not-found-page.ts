@@ -19,14 +19,14 @@ export class NotFoundPage extends LocalizedElement {
       }
 
       .code {
-        font-size: 3rem;
+        font-size: var(--gf-font-size-display);
         font-weight: var(--gf-font-weight-bold);
-        line-height: 1;
+        line-height: var(--gf-line-height-display);
         color: var(--gf-color-primary);
       }
 
       .card p:not(.code) {
-        max-width: 460px;
+        max-width: var(--gf-size-prose-max);
         color: var(--gf-color-text-muted);
       }
 

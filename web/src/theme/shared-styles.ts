@@ -28,7 +28,7 @@ export const sharedStyles = css`
   h3 {
     margin: 0;
     font-weight: var(--gf-font-weight-bold);
-    line-height: 1.25;
+    line-height: var(--gf-line-height-heading);
   }
 
   h1 {
@@ -63,6 +63,23 @@ export const sharedStyles = css`
     border: 0;
   }
 
+  /* Icons from components/icons.ts carry no size of their own. */
+  .icon {
+    flex: none;
+    width: var(--gf-size-icon);
+    height: var(--gf-size-icon);
+  }
+
+  .icon-lg {
+    width: var(--gf-size-icon-lg);
+    height: var(--gf-size-icon-lg);
+  }
+
+  .icon-xl {
+    width: var(--gf-size-icon-xl);
+    height: var(--gf-size-icon-xl);
+  }
+
   .muted {
     color: var(--gf-color-text-muted);
   }
@@ -73,9 +90,9 @@ export const sharedStyles = css`
     align-items: center;
     justify-content: center;
     gap: var(--gf-space-2);
-    min-height: 34px;
+    min-height: var(--gf-size-button);
     padding: 0 var(--gf-space-4);
-    border: 1px solid var(--gf-color-border-strong);
+    border: var(--gf-border-width) solid var(--gf-color-border-strong);
     border-radius: var(--gf-radius);
     background: var(--gf-color-surface);
     color: var(--gf-color-text);
@@ -99,7 +116,7 @@ export const sharedStyles = css`
   .select:focus-visible,
   input[type='checkbox']:focus-visible {
     outline: none;
-    box-shadow: 0 0 0 3px var(--gf-color-focus-ring);
+    box-shadow: 0 0 0 var(--gf-focus-ring-width) var(--gf-color-focus-ring);
   }
 
   .btn:disabled {
@@ -128,7 +145,7 @@ export const sharedStyles = css`
   }
 
   .btn-small {
-    min-height: 28px;
+    min-height: var(--gf-size-control-sm);
     padding: 0 var(--gf-space-3);
     font-size: var(--gf-font-size-sm);
   }
@@ -180,9 +197,9 @@ export const sharedStyles = css`
   .input,
   .select {
     width: 100%;
-    min-height: 36px;
+    min-height: var(--gf-size-control);
     padding: var(--gf-space-2) var(--gf-space-3);
-    border: 1px solid var(--gf-color-border-strong);
+    border: var(--gf-border-width) solid var(--gf-color-border-strong);
     border-radius: var(--gf-radius);
     background: var(--gf-color-surface);
     color: var(--gf-color-text);
@@ -219,8 +236,8 @@ export const sharedStyles = css`
   }
 
   input[type='checkbox'] {
-    width: 16px;
-    height: 16px;
+    width: var(--gf-size-checkbox);
+    height: var(--gf-size-checkbox);
     margin: 0;
     accent-color: var(--gf-color-primary);
   }
@@ -236,7 +253,7 @@ export const sharedStyles = css`
   .alert {
     padding: var(--gf-space-3) var(--gf-space-4);
     border-radius: var(--gf-radius);
-    border: 1px solid transparent;
+    border: var(--gf-border-width) solid transparent;
     font-size: var(--gf-font-size-md);
   }
 
@@ -266,7 +283,7 @@ export const sharedStyles = css`
   /* Cards and tables */
   .card {
     background: var(--gf-color-surface);
-    border: 1px solid var(--gf-color-border);
+    border: var(--gf-border-width) solid var(--gf-color-border);
     border-radius: var(--gf-radius-lg);
     box-shadow: var(--gf-shadow-sm);
   }
@@ -285,7 +302,7 @@ export const sharedStyles = css`
     padding: var(--gf-space-3) var(--gf-space-4);
     text-align: left;
     vertical-align: middle;
-    border-bottom: 1px solid var(--gf-color-border);
+    border-bottom: var(--gf-border-width) solid var(--gf-color-border);
   }
 
   th {
@@ -294,7 +311,7 @@ export const sharedStyles = css`
     font-size: var(--gf-font-size-xs);
     font-weight: var(--gf-font-weight-bold);
     text-transform: uppercase;
-    letter-spacing: 0.04em;
+    letter-spacing: var(--gf-letter-spacing-wide);
     white-space: nowrap;
   }
 
@@ -314,7 +331,7 @@ export const sharedStyles = css`
   .badge {
     display: inline-flex;
     align-items: center;
-    padding: 1px var(--gf-space-2);
+    padding: var(--gf-space-px) var(--gf-space-2);
     border-radius: var(--gf-radius-pill);
     font-size: var(--gf-font-size-xs);
     font-weight: var(--gf-font-weight-medium);
@@ -382,11 +399,11 @@ export const pageStyles = css`
     gap: var(--gf-space-3);
     flex-wrap: wrap;
     padding: var(--gf-space-3) var(--gf-space-4);
-    border-bottom: 1px solid var(--gf-color-border);
+    border-bottom: var(--gf-border-width) solid var(--gf-color-border);
   }
 
   .toolbar .field {
-    min-width: 180px;
+    min-width: var(--gf-size-toolbar-field-min);
   }
 
   .toolbar .grow {

@@ -1,8 +1,12 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { M0001KernelCore } from './m0001-kernel-core.js';
+import { M0002PluginPlatform } from './m0002-plugin-platform.js';
 
 /**
  * The kernel's migrations in order. Listed in code rather than discovered on disk so they work the same under
  * tsx, vitest and a compiled build, in an ESM package.
  */
-export const kernelMigrations: MigrationObject[] = [{ name: 'm0001-kernel-core', class: M0001KernelCore }];
+export const kernelMigrations: MigrationObject[] = [
+  { name: 'm0001-kernel-core', class: M0001KernelCore },
+  { name: 'm0002-plugin-platform', class: M0002PluginPlatform },
+];

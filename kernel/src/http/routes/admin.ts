@@ -20,7 +20,7 @@ import {
 import type { UserService } from '../../identity/users.js';
 import { parseInput } from '../validate.js';
 
-const auditQuery = z.object({
+const auditQuery = z.strictObject({
   action: z.string().trim().max(100).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   offset: z.coerce.number().int().min(0).default(0),

@@ -1,0 +1,107 @@
+/**
+ * Each plugin's own PostgreSQL schema and role. The role can use its schema and the views it was granted, and
+ * nothing else: no kernel tables, no other plugin's schema. Plugin SQL runs under it (`SET LOCAL ROLE`).
+ * @module
+ */
+import { createHash } from 'node:crypto';
+import type pg from 'pg';
+
+/** `hello-wasm` → schema `hello_wasm`. */
+export function schemaOf(pluginId: string): string {
+  return pluginId.replaceAll('-', '_');
+}
+
+/** `hello-wasm` → role `plugin_hello_wasm`. Roles are cluster-wide in PostgreSQL; schemas are per database. */
+export function roleOf(pluginId: string): string {
+  return `plugin_${schemaOf(pluginId)}`;
+}
+
+export interface PluginMigration {
+  name: string;
+  sql: string;
+}
+
+export class PluginMigrationError extends Error {
+  constructor(
+    readonly migration: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PluginMigrationError';
+  }
+}
+
+function quoteIdent(name: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`refusing unsafe identifier ${name}`);
+  return `"${name}"`;
+}
+
+/**
+ * Creates the schema and role if missing, runs the migrations not yet applied — all in one transaction, so a
+ * failing migration leaves nothing behind — and grants the role its schema and its granted views.
+ * Returns the names of the migrations applied now.
+ */
+export async function provisionPlugin(
+  pool: pg.Pool,
+  pluginId: string,
+  migrations: PluginMigration[],
+  readableViews: string[],
+): Promise<string[]> {
+  const schema = quoteIdent(schemaOf(pluginId));
+  const role = quoteIdent(roleOf(pluginId));
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    // Roles are shared by every database on the server, so another database may have created it already.
+    await client.query(
+      `do $$ begin create role ${role} nologin; exception when duplicate_object then null; end $$`,
+    );
+    await client.query(`create schema if not exists ${schema}`);
+    await client.query(`revoke all on schema ${schema} from public`);
+    const done = await client.query<{ name: string; checksum: string }>(
+      'select name, checksum from kernel.plugin_migrations where plugin_id = $1',
+      [pluginId],
+    );
+    const applied = new Map(done.rows.map((r) => [r.name, r.checksum]));
+    const ran: string[] = [];
+    for (const m of [...migrations].sort((a, b) => a.name.localeCompare(b.name))) {
+      const checksum = createHash('sha256').update(m.sql).digest('hex');
+      const before = applied.get(m.name);
+      if (before) {
+        if (before !== checksum) {
+          throw new PluginMigrationError(
+            m.name,
+            `migration ${m.name} changed after it was applied; add a new migration instead`,
+          );
+        }
+        continue;
+      }
+      await client.query(`set local search_path = ${schema}`);
+      try {
+        await client.query(m.sql);
+      } catch (err) {
+        throw new PluginMigrationError(m.name, `migration ${m.name} failed: ${(err as Error).message}`);
+      }
+      await client.query(
+        'insert into kernel.plugin_migrations (plugin_id, name, checksum) values ($1, $2, $3)',
+        [pluginId, m.name, checksum],
+      );
+      ran.push(m.name);
+    }
+    await client.query(`grant usage on schema ${schema} to ${role}`);
+    await client.query(`grant select, insert, update, delete on all tables in schema ${schema} to ${role}`);
+    await client.query(`grant usage, select, update on all sequences in schema ${schema} to ${role}`);
+    for (const view of readableViews) {
+      const [s, v] = view.split('.');
+      await client.query(`grant usage on schema ${quoteIdent(s!)} to ${role}`);
+      await client.query(`grant select on ${quoteIdent(s!)}.${quoteIdent(v!)} to ${role}`);
+    }
+    await client.query('commit');
+    return ran;
+  } catch (err) {
+    await client.query('rollback').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}

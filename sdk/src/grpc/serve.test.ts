@@ -1,0 +1,32 @@
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { hostClientConstructor, PROTO_PATH } from './proto.js';
+import { serve } from './serve.js';
+import { HostCallError } from './types.js';
+
+describe('serve', () => {
+  it('refuses to run outside a kernel, naming the missing variables', () => {
+    expect(() => serve({ handlers: {}, env: {} })).toThrow(/GOATFLOW_HOST_SOCKET.*GOATFLOW_PLUGIN_SECRET/);
+  });
+});
+
+describe('the proto', () => {
+  it('ships with the SDK and defines the Host service with its Connect stream', () => {
+    expect(existsSync(PROTO_PATH)).toBe(true);
+    const Host = hostClientConstructor();
+    expect(Host.service.Connect).toMatchObject({ requestStream: true, responseStream: true });
+  });
+});
+
+describe('HostCallError', () => {
+  it('carries the code and the function', () => {
+    const error = new HostCallError('permission_denied', 'not granted', 'db.query');
+    expect(error).toBeInstanceOf(Error);
+    expect({ name: error.name, code: error.code, fn: error.fn, message: error.message }).toEqual({
+      name: 'HostCallError',
+      code: 'permission_denied',
+      fn: 'db.query',
+      message: 'not granted',
+    });
+  });
+});

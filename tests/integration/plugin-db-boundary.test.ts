@@ -1,0 +1,150 @@
+/**
+ * The database boundary for plugin SQL, attacked on the real database (PGlite by default, PostgreSQL in CI):
+ * the statement guard and, behind it, the plugin's role.
+ */
+import {
+  HostApiError,
+  PluginDatabase,
+  PluginMigrationError,
+  provisionPlugin,
+  SqlGuard,
+} from '@goatflow/kernel';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshDatabase, type TestDatabase } from '../support/database.js';
+import { startTestKernel } from '../support/kernel.js';
+
+let db: TestDatabase;
+const dbKind = () => (process.env.DATABASE_URL ? 'postgresql' : 'pglite');
+let pool: pg.Pool;
+let plugins: PluginDatabase;
+let stopKernel: () => Promise<void>;
+const alpha = { pluginId: 'alpha', readableViews: ['beta.public_notes'] };
+
+beforeAll(async () => {
+  db = await freshDatabase();
+  const kernel = await startTestKernel({ databaseUrl: db.url }); // applies the kernel migrations
+  stopKernel = () => kernel.stop();
+  pool = new pg.Pool({ connectionString: db.url, max: 3 });
+  await provisionPlugin(
+    pool,
+    'beta',
+    [
+      { name: '001-secrets.sql', sql: 'create table secrets (id serial primary key, value text not null)' },
+      { name: '002-notes.sql', sql: "create view public_notes as select 'hello'::text as note" },
+    ],
+    [],
+  );
+  await provisionPlugin(
+    pool,
+    'alpha',
+    [
+      {
+        name: '001-counters.sql',
+        sql: 'create table counters (name text primary key, n int not null default 0)',
+      },
+    ],
+    ['beta.public_notes'],
+  );
+  plugins = new PluginDatabase(pool, new SqlGuard(), 300);
+});
+
+afterAll(async () => {
+  await pool?.end();
+  await stopKernel?.();
+  await db?.drop();
+});
+
+async function denied(sql: string, code = 'sql_denied'): Promise<string> {
+  const err = await plugins.query(alpha, 1, sql, []).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err, sql).toBeInstanceOf(HostApiError);
+  expect((err as HostApiError).code, sql).toBe(code);
+  return (err as HostApiError).message;
+}
+
+describe('plugin SQL through the Host API', () => {
+  it('reads and writes its own schema, with parameters, bound to the acting user', async () => {
+    await plugins.query(alpha, 7, 'insert into counters (name, n) values ($1, $2)', ['visits', 1]);
+    await plugins.query(alpha, 7, 'update counters set n = n + 1 where name = $1', ['visits']);
+    const { rows } = await plugins.query(alpha, 7, 'select n from counters where name = $1', ['visits']);
+    expect(rows).toEqual([{ n: 2 }]);
+    const who = await plugins.query(alpha, 42, "select current_setting('goatflow.user_id') as uid", []);
+    expect(who.rows).toEqual([{ uid: '42' }]);
+    const view = await plugins.query(alpha, 7, 'select note from beta.public_notes', []);
+    expect(view.rows).toEqual([{ note: 'hello' }]);
+  });
+
+  it("refuses another plugin's schema and the kernel's tables", async () => {
+    expect(await denied('select * from beta.secrets')).toMatch(/beta\.secrets/);
+    expect(await denied('select login, password_hash from kernel.users')).toMatch(/kernel\.users/);
+    expect(await denied('select * from kernel.sessions')).toMatch(/kernel\.sessions/);
+    expect(await denied('insert into kernel.audit_log (action) values ($1)')).toMatch(/kernel\.audit_log/);
+  });
+
+  it('refuses set_config, SET ROLE, RESET ROLE, COPY and two statements', async () => {
+    expect(await denied("select set_config('role', 'postgres', false)")).toMatch(/set_config/);
+    expect(await denied('set role postgres')).toMatch(/not allowed/);
+    expect(await denied('reset role')).toMatch(/not allowed/);
+    expect(await denied('copy counters to stdout')).toMatch(/COPY/);
+    expect(await denied('select 1; select 2')).toMatch(/exactly one statement/);
+  });
+
+  // PGlite runs PostgreSQL single-threaded in WASM with no timer signals, so statement_timeout never fires
+  // there (measured: a 21 s query with a 200 ms timeout ran to the end). Enforced on PostgreSQL; the embedded
+  // database's gap is recorded in docs/plugins/host-api.md.
+  it.skipIf(dbKind() === 'pglite')('cancels a statement that runs past its timeout', async () => {
+    await denied(
+      'with recursive spin(i) as (select 1 union all select i + 1 from spin) select count(*) from spin',
+      'sql_timeout',
+    );
+    // The connection is healthy afterwards.
+    expect((await plugins.query(alpha, 1, 'select 1 as one', [])).rows).toEqual([{ one: 1 }]);
+  });
+
+  it('is held by the role even where the guard would not look', async () => {
+    // Simulate a statement that slipped past the parser: run it directly under the plugin's role.
+    const client = await pool.connect();
+    try {
+      for (const sql of ['select * from kernel.users', 'select * from beta.secrets']) {
+        await client.query('begin');
+        await client.query("select set_config('role', 'plugin_alpha', true)");
+        await expect(client.query(sql), sql).rejects.toMatchObject({ code: '42501' });
+        await client.query('rollback');
+      }
+    } finally {
+      client.release();
+    }
+  });
+});
+
+describe('plugin migrations', () => {
+  it('run in one transaction: a failure leaves no schema, no table and no record', async () => {
+    const err = await provisionPlugin(
+      pool,
+      'gamma',
+      [
+        { name: '001-ok.sql', sql: 'create table fine (id int)' },
+        { name: '002-broken.sql', sql: 'create tabel oops (id int)' },
+      ],
+      [],
+    ).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PluginMigrationError);
+    expect((err as PluginMigrationError).migration).toBe('002-broken.sql');
+    const schema = await pool.query("select 1 from information_schema.schemata where schema_name = 'gamma'");
+    expect(schema.rowCount).toBe(0);
+    const recorded = await pool.query("select 1 from kernel.plugin_migrations where plugin_id = 'gamma'");
+    expect(recorded.rowCount).toBe(0);
+  });
+
+  it('apply only what is new on upgrade and refuse an edited migration', async () => {
+    const first = [{ name: '001-a.sql', sql: 'create table a (id int)' }];
+    expect(await provisionPlugin(pool, 'delta', first, [])).toEqual(['001-a.sql']);
+    const upgrade = [...first, { name: '002-b.sql', sql: 'create table b (id int)' }];
+    expect(await provisionPlugin(pool, 'delta', upgrade, [])).toEqual(['002-b.sql']);
+    const edited = [{ name: '001-a.sql', sql: 'create table a (id bigint)' }];
+    await expect(provisionPlugin(pool, 'delta', edited, [])).rejects.toThrow(/changed after it was applied/);
+  });
+});
