@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: lint and format check, typecheck, web build, then the unit, integration and browser suites.
+// `npm test`: lint and format check, typecheck, web build, WASM test plugins, then the unit, integration and
+// browser suites.
 // Every step runs even when an earlier one failed, so one run shows everything that is wrong; the exit code is
 // non-zero when anything failed. With DATABASE_URL set the integration suite runs against that PostgreSQL.
 import { spawnSync } from 'node:child_process';
@@ -51,6 +52,7 @@ step('build', process.execPath, [
   'warn',
   'web',
 ]);
+step('wasm', process.execPath, [path.join(root, 'scripts', 'build-wasm.mjs')]);
 vitestStep('unit');
 vitestStep('integration');
 if (!only.length || only.includes('browser')) {

@@ -40,4 +40,10 @@ export {
   type StartGrpcPluginOptions,
   startGrpcPlugin,
 } from './runtimes/grpc/index.js';
+export {
+  HOST_API_FUNCTIONS,
+  loadWasmPlugin,
+  WASM_DEFAULTS,
+  type WasmPluginOptions,
+} from './runtimes/wasm/index.js';
 export { freePort } from './server/free-port.js';

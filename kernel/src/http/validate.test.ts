@@ -25,7 +25,7 @@ describe('parseInput', () => {
       expect.unreachable();
     } catch (e) {
       expect((e as ValidationError).details).toEqual([
-        { path: 'id', message: expect.any(String), code: 'invalid_type', params: { expected: 'number' } },
+        { path: 'id', message: 'must be a positive whole number', code: 'invalid_format' },
       ]);
     }
   });
