@@ -24,6 +24,14 @@ export { LoginPipeline } from './identity/login-pipeline.js';
 export { KERNEL_VERSION, type Kernel, type StartOptions, startKernel } from './kernel.js';
 export { createLogger, type Logger } from './log/logger.js';
 export {
+  type ActivePlugin,
+  KERNEL_API_VERSION,
+  PluginLifecycleError,
+  PluginManager,
+  type PluginState,
+  type PluginStatus,
+} from './plugins/plugin-manager.js';
+export {
   type PluginMigration,
   PluginMigrationError,
   provisionPlugin,

@@ -17,6 +17,8 @@ import { withStartupLock } from './db/startup-lock.js';
 import { createApp } from './http/app.js';
 import { resolveWebDir } from './http/static-web.js';
 import { createLogger, type Logger } from './log/logger.js';
+import type { PluginManager } from './plugins/plugin-manager.js';
+import { PLUGIN_POOL_SIZE, startPluginPlatform } from './plugins/plugin-platform.js';
 import { listen } from './server/http-server.js';
 import { startMaintenance } from './server/maintenance.js';
 
@@ -30,6 +32,7 @@ export interface Kernel {
   readonly databaseUrl: string;
   readonly container: DependencyContainer;
   readonly pluginScopes: PluginScopes;
+  readonly plugins: PluginManager;
   readonly orm: KernelOrm;
   readonly logger: Logger;
   /** Set on the first start when the admin password was generated; show it to the operator once. */
@@ -67,6 +70,14 @@ export async function startKernel(config: KernelConfig, options: StartOptions = 
 
     const container = createRootContainer(config, logger, orm);
     const pluginScopes = new PluginScopes(container);
+    const platform = await startPluginPlatform({
+      config,
+      databaseUrl,
+      orm,
+      audit: container.resolve(TOKENS.AuditLog),
+      scopes: pluginScopes,
+      logger,
+    });
     const app = createApp({
       config,
       logger,
@@ -76,6 +87,8 @@ export async function startKernel(config: KernelConfig, options: StartOptions = 
       users: container.resolve(TOKENS.UserService),
       groups: container.resolve(TOKENS.GroupService),
       audit: container.resolve(TOKENS.AuditLog),
+      plugins: platform.manager,
+      pluginLog: platform.log,
       webDir: resolveWebDir(config.webDir),
       version: KERNEL_VERSION,
     });
@@ -97,6 +110,7 @@ export async function startKernel(config: KernelConfig, options: StartOptions = 
       databaseUrl,
       container,
       pluginScopes,
+      plugins: platform.manager,
       orm,
       logger,
       generatedAdminPassword: admin.generatedPassword,
@@ -104,6 +118,7 @@ export async function startKernel(config: KernelConfig, options: StartOptions = 
         stopping ??= (async () => {
           await server.close(config.shutdownTimeoutSeconds * 1000);
           stopMaintenance();
+          await platform.stop();
           await pluginScopes.disposeAll();
           await openOrmRef.close(true);
           await embedded?.stop();

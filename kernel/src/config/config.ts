@@ -46,6 +46,9 @@ const envSchema = z.object({
     ),
   GOATFLOW_SHUTDOWN_TIMEOUT_SECONDS: int(1, 600).default(10),
   GOATFLOW_WEB_DIR: z.string().min(1).optional(),
+  GOATFLOW_PLUGIN_DIR: z.string().min(1).optional(),
+  GOATFLOW_PLUGIN_MAX_MEMORY_MB: int(1, 1024).default(64),
+  GOATFLOW_PLUGIN_SQL_TIMEOUT_MS: int(10, 600_000).default(5000),
 });
 
 /** The list form of GOATFLOW_TRUST_PROXY must be what express will accept, or the start fails later, unnamed. */
@@ -78,6 +81,12 @@ export interface KernelConfig {
   shutdownTimeoutSeconds: number;
   /** Directory with the built web shell; `undefined` means "find @goatflow/web's dist". */
   webDir: string | undefined;
+  /** An extra folder of third-party plugins (one sub-folder each). */
+  pluginDir: string | undefined;
+  /** The most memory a WASM plugin may declare. */
+  pluginMaxMemoryBytes: number;
+  /** statement_timeout of plugin SQL. */
+  pluginSqlTimeoutMs: number;
 }
 
 /** Reads and validates the configuration; throws {@link ConfigError} naming every bad variable. */
@@ -105,5 +114,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KernelConfig {
     trustProxy: e.GOATFLOW_TRUST_PROXY,
     shutdownTimeoutSeconds: e.GOATFLOW_SHUTDOWN_TIMEOUT_SECONDS,
     webDir: e.GOATFLOW_WEB_DIR,
+    pluginDir: e.GOATFLOW_PLUGIN_DIR ? path.resolve(e.GOATFLOW_PLUGIN_DIR) : undefined,
+    pluginMaxMemoryBytes: e.GOATFLOW_PLUGIN_MAX_MEMORY_MB * 1024 * 1024,
+    pluginSqlTimeoutMs: e.GOATFLOW_PLUGIN_SQL_TIMEOUT_MS,
   };
 }

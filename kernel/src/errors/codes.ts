@@ -16,7 +16,10 @@ export const ERROR_CODES = {
   unsupported_media_type: 415,
   rate_limited: 429,
   internal: 500,
+  plugin_error: 502,
   service_unavailable: 503,
+  plugin_unavailable: 503,
+  plugin_timeout: 504,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

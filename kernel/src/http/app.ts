@@ -11,15 +11,19 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { KernelConfig } from '../config/config.js';
 import { runWithContext } from '../context/request-context.js';
 import type { KernelOrm } from '../db/orm.js';
+import type { PluginLog } from '../host-api/plugin-log.js';
 import type { AuthService } from '../identity/auth-service.js';
 import type { GroupService } from '../identity/groups.js';
 import type { LoginPipeline } from '../identity/login-pipeline.js';
 import type { UserService } from '../identity/users.js';
 import type { Logger } from '../log/logger.js';
+import type { PluginManager } from '../plugins/plugin-manager.js';
 import { authenticate, csrfProtection, requireAdmin } from './auth-middleware.js';
 import { jsonBody } from './body.js';
 import { errorHandler, notFoundApi } from './errors.js';
+import { pluginRoutes } from './plugin-routes.js';
 import { adminRoutes } from './routes/admin.js';
+import { adminPluginRoutes } from './routes/admin-plugins.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
 import { staticWeb } from './static-web.js';
@@ -33,6 +37,8 @@ export interface AppServices {
   users: UserService;
   groups: GroupService;
   audit: AuditLog;
+  plugins: PluginManager;
+  pluginLog: PluginLog;
   webDir: string;
   version: string;
 }
@@ -80,7 +86,9 @@ export function createApp(s: AppServices): Express {
   app.use('/api/admin', requireAdmin);
   app.use('/api', csrfProtection(['/auth/login']));
   app.use('/api/auth', authRoutes(s.auth, s.users, s.config.sessionMaxAgeSeconds));
+  app.use('/api/admin/plugins', adminPluginRoutes(s.plugins, s.pluginLog, s.audit));
   app.use('/api/admin', adminRoutes(s.users, s.groups, s.audit));
+  app.use('/api', pluginRoutes(s.plugins));
   app.use('/api', notFoundApi());
   app.use(staticWeb(s.webDir));
   app.use(errorHandler(s.logger, s.config.bodyLimitBytes));

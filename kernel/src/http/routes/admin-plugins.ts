@@ -1,0 +1,75 @@
+/**
+ * `/api/admin/plugins`: list, inspect, grant, enable, disable, and read a plugin's log. Mounted behind
+ * `requireAdmin`.
+ * @module
+ */
+import { permissionsSchema } from '@goatflow/sdk';
+import { Router } from 'express';
+import { z } from 'zod';
+import type { AuditLog } from '../../audit/audit-log.js';
+import { currentContext } from '../../context/request-context.js';
+import { ConflictError, NotFoundError } from '../../errors/index.js';
+import { LOG_LEVELS, type PluginLog } from '../../host-api/plugin-log.js';
+import { PluginLifecycleError, type PluginManager } from '../../plugins/plugin-manager.js';
+import { parseInput } from '../validate.js';
+
+const pluginId = z.string().regex(/^[a-z][a-z0-9@-]{0,80}$/, 'is not a plugin id');
+const logQuery = z.strictObject({
+  level: z.enum(LOG_LEVELS).default('trace'),
+  limit: z
+    .string()
+    .regex(/^[1-9][0-9]{0,3}$/, 'must be 1 to 1000')
+    .transform(Number)
+    .pipe(z.number().max(1000))
+    .default(200),
+});
+
+async function lifecycle<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (!(err instanceof PluginLifecycleError)) throw err;
+    if (err.code === 'not_found') throw new NotFoundError(err.message);
+    throw new ConflictError(err.message);
+  }
+}
+
+export function adminPluginRoutes(plugins: PluginManager, log: PluginLog, audit: AuditLog): Router {
+  const router = Router();
+  const actor = () => currentContext()?.principal?.id;
+  const audited = async <T>(action: string, id: string, work: () => Promise<T>, details = {}): Promise<T> => {
+    const result = await lifecycle(work);
+    await audit.record({ action, targetType: 'plugin', targetId: id, details });
+    return result;
+  };
+
+  router.get('/', async (_req, res) => {
+    const items = await plugins.list();
+    res.json({ items, total: items.length });
+  });
+  router.get('/:id', async (req, res) => {
+    const id = parseInput(pluginId, req.params.id, 'id');
+    res.json(await lifecycle(() => plugins.get(id)));
+  });
+  router.put('/:id/grants', async (req, res) => {
+    const id = parseInput(pluginId, req.params.id, 'id');
+    const granted = parseInput(permissionsSchema, req.body);
+    res.json(await audited('plugin.granted', id, () => plugins.grant(id, granted, actor()), { granted }));
+  });
+  router.post('/:id/enable', async (req, res) => {
+    const id = parseInput(pluginId, req.params.id, 'id');
+    res.json(await audited('plugin.enabled', id, () => plugins.enable(id, actor())));
+  });
+  router.post('/:id/disable', async (req, res) => {
+    const id = parseInput(pluginId, req.params.id, 'id');
+    res.json(await audited('plugin.disabled', id, () => plugins.disable(id, actor())));
+  });
+  router.get('/:id/logs', async (req, res) => {
+    const id = parseInput(pluginId, req.params.id, 'id');
+    await lifecycle(() => plugins.get(id));
+    const q = parseInput(logQuery, req.query, 'query');
+    const items = await log.read(id, q.level, q.limit);
+    res.json({ items, total: items.length });
+  });
+  return router;
+}

@@ -1,0 +1,82 @@
+/**
+ * Finds plugins: every folder with a `goatflow-plugin.json` directly under the plugin roots. A manifest that does
+ * not validate is still listed — with its problems — so the operator sees it at /admin/plugins instead of the
+ * plugin silently missing.
+ * @module
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { type ManifestIssue, type PluginManifest, validateManifest } from '@goatflow/sdk';
+
+export const MANIFEST_FILE = 'goatflow-plugin.json';
+
+export interface PluginRoot {
+  dir: string;
+  /** Plugins from this root are first-party: enabled by default with what they ask for granted. */
+  firstParty: boolean;
+}
+
+export interface DiscoveredPlugin {
+  /** The manifest id, or the folder name when the manifest could not be read. */
+  id: string;
+  dir: string;
+  firstParty: boolean;
+  manifest: PluginManifest | undefined;
+  issues: ManifestIssue[];
+}
+
+export async function discoverPlugins(
+  roots: PluginRoot[],
+  kernelApiVersion: string,
+): Promise<DiscoveredPlugin[]> {
+  const found = new Map<string, DiscoveredPlugin>();
+  for (const root of roots) {
+    const entries = await fs.readdir(root.dir, { withFileTypes: true }).catch(() => []);
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      if (!entry.isDirectory()) continue;
+      const dir = path.join(root.dir, entry.name);
+      const file = path.join(dir, MANIFEST_FILE);
+      let text: string;
+      try {
+        text = await fs.readFile(file, 'utf8');
+      } catch {
+        continue; // not a plugin folder
+      }
+      const plugin = readManifest(text, dir, entry.name, root.firstParty, kernelApiVersion);
+      const clash = found.get(plugin.id);
+      if (clash) {
+        plugin.issues.push({ path: '/id', message: `the id "${plugin.id}" is already used by ${clash.dir}` });
+        plugin.manifest = undefined;
+        plugin.id = `${plugin.id}@${path.basename(root.dir)}`;
+      }
+      found.set(plugin.id, plugin);
+    }
+  }
+  return [...found.values()];
+}
+
+function readManifest(
+  text: string,
+  dir: string,
+  folder: string,
+  firstParty: boolean,
+  kernelApiVersion: string,
+): DiscoveredPlugin {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    return {
+      id: folder,
+      dir,
+      firstParty,
+      manifest: undefined,
+      issues: [{ path: '/', message: `${MANIFEST_FILE} is not valid JSON: ${(err as Error).message}` }],
+    };
+  }
+  const id = typeof (json as { id?: unknown })?.id === 'string' ? (json as { id: string }).id : folder;
+  const result = validateManifest(json, kernelApiVersion);
+  return result.ok
+    ? { id, dir, firstParty, manifest: result.manifest, issues: [] }
+    : { id, dir, firstParty, manifest: undefined, issues: result.issues };
+}

@@ -1,0 +1,342 @@
+/**
+ * The plugin lifecycle: discover, enable (grant check, schema and migrations, runtime start, routes), disable
+ * (dispose the plugin's scope), all at runtime with no restart. Every plugin's live parts are registered in its
+ * PluginScope, so disabling is disposing that scope.
+ * @module
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { PluginManifest, PluginPermissions, PluginRoute } from '@goatflow/sdk';
+import i18next, { type i18n as I18n } from 'i18next';
+import type pg from 'pg';
+import type { PluginScopes } from '../container/plugin-scopes.js';
+import { type CallingPlugin, type HostServices, hostCallHandler } from '../host-api/dispatcher.js';
+import type { Logger } from '../log/logger.js';
+import type { PluginInstance, RuntimeHealth } from '../runtimes/contract.js';
+import { HostServer, startGrpcPlugin } from '../runtimes/grpc/index.js';
+import { loadWasmPlugin } from '../runtimes/wasm/index.js';
+import { type DiscoveredPlugin, discoverPlugins, type PluginRoot } from './discovery.js';
+import { missingGrants } from './grants.js';
+import { type PluginMigration, provisionPlugin } from './plugin-schema.js';
+import type { PluginStateStore, StoredPlugin } from './plugin-state-store.js';
+
+/** The kernel API version plugins declare compatibility with in `kernelApi`. */
+export const KERNEL_API_VERSION = '1.0.0';
+
+export type PluginState = 'installed' | 'enabled' | 'disabled' | 'degraded' | 'quarantined' | 'failed';
+
+export interface PluginStatus {
+  id: string;
+  name: string;
+  version: string | undefined;
+  runtime: 'wasm' | 'grpc' | undefined;
+  firstParty: boolean;
+  state: PluginState;
+  health: RuntimeHealth | undefined;
+  requested: PluginPermissions;
+  granted: PluginPermissions;
+  missingGrants: string[];
+  issues: { path: string; message: string }[];
+  lastError: string | undefined;
+}
+
+/** A running plugin as the HTTP layer sees it. */
+export interface ActivePlugin {
+  id: string;
+  manifest: PluginManifest;
+  instance: PluginInstance;
+  routes: PluginRoute[];
+}
+
+export interface PluginManagerOptions {
+  roots: PluginRoot[];
+  pool: pg.Pool;
+  store: PluginStateStore;
+  scopes: PluginScopes;
+  services: HostServices;
+  logger: Logger;
+  /** Where the gRPC Host socket lives (the data directory); the OS temp directory when unset. */
+  socketDir: string | undefined;
+  maxMemoryBytes: number;
+}
+
+export class PluginLifecycleError extends Error {
+  constructor(
+    readonly code: 'not_found' | 'invalid_manifest' | 'missing_grants' | 'start_failed' | 'conflict',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PluginLifecycleError';
+  }
+}
+
+export class PluginManager {
+  private discovered = new Map<string, DiscoveredPlugin>();
+  private readonly active = new Map<string, ActivePlugin>();
+  private readonly busy = new Map<string, Promise<unknown>>();
+  private hostServer: Promise<HostServer> | undefined;
+
+  constructor(private readonly o: PluginManagerOptions) {}
+
+  /** Reads the plugin folders and enables what should run: first-party plugins by default, others when enabled. */
+  async start(): Promise<void> {
+    await this.rescan();
+    const stored = await this.o.store.all();
+    for (const plugin of this.discovered.values()) {
+      const state = stored.get(plugin.id);
+      const wanted = state ? state.state === 'enabled' : plugin.firstParty;
+      if (!wanted || !plugin.manifest) continue;
+      await this.enable(plugin.id).catch((err: unknown) => {
+        this.o.logger.warn({ plugin: plugin.id, err: (err as Error).message }, 'plugin could not be enabled');
+      });
+    }
+  }
+
+  async rescan(): Promise<void> {
+    const found = await discoverPlugins(this.o.roots, KERNEL_API_VERSION);
+    this.discovered = new Map(found.map((p) => [p.id, p]));
+  }
+
+  activePlugin(id: string): ActivePlugin | undefined {
+    return this.active.get(id);
+  }
+
+  activePlugins(): ActivePlugin[] {
+    return [...this.active.values()];
+  }
+
+  async list(): Promise<PluginStatus[]> {
+    const stored = await this.o.store.all();
+    return [...this.discovered.values()].map((p) => this.status(p, stored.get(p.id)));
+  }
+
+  async get(id: string): Promise<PluginStatus> {
+    const plugin = this.requireDiscovered(id);
+    return this.status(plugin, await this.o.store.get(id));
+  }
+
+  /** Grants the given permissions (replacing the previous grant). */
+  async grant(id: string, granted: PluginPermissions, actorId?: number): Promise<PluginStatus> {
+    const plugin = this.requireDiscovered(id);
+    const stored = (await this.o.store.get(id)) ?? this.initialState(plugin);
+    await this.o.store.put(id, { ...stored, granted }, actorId);
+    return this.get(id);
+  }
+
+  enable(id: string, actorId?: number): Promise<PluginStatus> {
+    return this.exclusive(id, () => this.doEnable(id, actorId));
+  }
+
+  disable(id: string, actorId?: number): Promise<PluginStatus> {
+    return this.exclusive(id, async () => {
+      const plugin = this.requireDiscovered(id);
+      await this.stopRuntime(id);
+      const stored = (await this.o.store.get(id)) ?? this.initialState(plugin);
+      await this.o.store.put(id, { ...stored, state: 'disabled' }, actorId);
+      return this.get(id);
+    });
+  }
+
+  /** Stops every plugin (kernel shutdown); their stored states stay as they are. */
+  async stopAll(): Promise<void> {
+    for (const id of [...this.active.keys()]) await this.stopRuntime(id);
+    if (this.hostServer) await (await this.hostServer).close();
+  }
+
+  private async doEnable(id: string, actorId?: number): Promise<PluginStatus> {
+    const plugin = this.requireDiscovered(id);
+    const manifest = plugin.manifest;
+    if (!manifest) {
+      throw new PluginLifecycleError(
+        'invalid_manifest',
+        `${id} has an invalid manifest: ${plugin.issues.map((i) => `${i.path} ${i.message}`).join('; ')}`,
+      );
+    }
+    if (this.active.has(id)) return this.get(id);
+    const stored = (await this.o.store.get(id)) ?? this.initialState(plugin);
+    const missing = missingGrants(manifest.permissions, stored.granted);
+    if (missing.length) {
+      throw new PluginLifecycleError(
+        'missing_grants',
+        `${id} asks for permissions it was not granted: ${missing.join(', ')}. Grant them first.`,
+      );
+    }
+    this.assertNoPrefixConflict(manifest);
+    try {
+      if (manifest.permissions.db?.own || manifest.permissions.db?.read?.length) {
+        await provisionPlugin(
+          this.o.pool,
+          id,
+          await readMigrations(plugin.dir, manifest),
+          stored.granted.db?.read ?? [],
+        );
+      }
+      const scope = this.o.scopes.create(id);
+      try {
+        const calling: CallingPlugin = {
+          id,
+          granted: stored.granted,
+          settings: () => ({ ...(manifest.settingsDefaults ?? {}), ...stored.settings }),
+          i18n: await loadBundles(plugin.dir, manifest),
+        };
+        const instance = await this.startRuntime(plugin.dir, manifest, calling);
+        scope.onDispose(() => instance.dispose());
+        scope.onDispose(() => this.o.services.cache.clear(id));
+        this.active.set(id, { id, manifest, instance, routes: manifest.contributes.routes ?? [] });
+        scope.onDispose(() => {
+          this.active.delete(id);
+        });
+      } catch (err) {
+        await this.o.scopes.dispose(id);
+        throw err;
+      }
+      await this.o.store.put(
+        id,
+        { ...stored, state: 'enabled', version: manifest.version, lastError: undefined },
+        actorId,
+      );
+      await this.o.services.log.write(id, { level: 'info', message: `enabled version ${manifest.version}` });
+      return this.get(id);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      await this.o.store.put(id, { ...stored, state: 'failed', lastError: message }, actorId);
+      await this.o.services.log
+        .write(id, { level: 'error', message: `enable failed: ${message}` })
+        .catch(() => {});
+      throw new PluginLifecycleError('start_failed', `${id} could not be enabled: ${message}`);
+    }
+  }
+
+  private async startRuntime(
+    dir: string,
+    manifest: PluginManifest,
+    calling: CallingPlugin,
+  ): Promise<PluginInstance> {
+    const hostCall = hostCallHandler(calling, this.o.services);
+    const log = (line: { level: 'trace' | 'debug' | 'info' | 'warn' | 'error'; message: string }) => {
+      this.o.services.log.write(manifest.id, line).catch(() => {});
+    };
+    const deadlineMs = manifest.limits?.deadlineMs;
+    if (manifest.runtime === 'wasm') {
+      const wasm = await fs.readFile(path.join(dir, manifest.entry));
+      const cap = Math.min(this.o.maxMemoryBytes, (manifest.limits?.maxMemoryMb ?? 64) * 1024 * 1024);
+      return loadWasmPlugin({
+        pluginId: manifest.id,
+        wasm: new Uint8Array(wasm),
+        hostCall,
+        maxMemoryBytes: cap,
+        log,
+        ...(deadlineMs ? { deadlineMs } : {}),
+      });
+    }
+    this.hostServer ??= HostServer.start(this.o.socketDir ? { socketDir: this.o.socketDir } : {});
+    const command = manifest.entry.command === 'node' ? process.execPath : manifest.entry.command;
+    return startGrpcPlugin({
+      pluginId: manifest.id,
+      command: [command, ...manifest.entry.args],
+      cwd: dir,
+      hostCall,
+      hostServer: await this.hostServer,
+      log,
+      ...(deadlineMs ? { deadlineMs } : {}),
+    });
+  }
+
+  private async stopRuntime(id: string): Promise<void> {
+    const errors = await this.o.scopes.dispose(id);
+    for (const err of errors) this.o.logger.warn({ plugin: id, err: err.message }, 'plugin cleanup failed');
+  }
+
+  private assertNoPrefixConflict(manifest: PluginManifest): void {
+    for (const prefix of manifest.contributes.apiPrefixes ?? []) {
+      for (const other of this.active.values()) {
+        if (other.id !== manifest.id && (other.manifest.contributes.apiPrefixes ?? []).includes(prefix)) {
+          throw new PluginLifecycleError(
+            'conflict',
+            `${prefix} is already claimed by the enabled plugin ${other.id}`,
+          );
+        }
+      }
+    }
+  }
+
+  private status(p: DiscoveredPlugin, stored: StoredPlugin | undefined): PluginStatus {
+    const s = stored ?? this.initialState(p);
+    const active = this.active.get(p.id);
+    const health = active?.instance.health();
+    let state: PluginState = s.state;
+    if (!p.manifest) state = 'failed';
+    else if (active && health?.state === 'quarantined') state = 'quarantined';
+    else if (active && health && health.state !== 'running') state = 'degraded';
+    else if (s.state === 'enabled' && !active) state = 'failed';
+    return {
+      id: p.id,
+      name: p.manifest?.name ?? p.id,
+      version: p.manifest?.version,
+      runtime: p.manifest?.runtime,
+      firstParty: p.firstParty,
+      state,
+      health,
+      requested: p.manifest?.permissions ?? {},
+      granted: s.granted,
+      missingGrants: p.manifest ? missingGrants(p.manifest.permissions, s.granted) : [],
+      issues: p.issues,
+      lastError: s.lastError ?? (p.issues.length ? 'the manifest is invalid' : undefined),
+    };
+  }
+
+  /** First-party plugins are granted what they ask for; third-party plugins nothing until an admin grants it. */
+  private initialState(p: DiscoveredPlugin): StoredPlugin {
+    return {
+      state: 'installed',
+      granted: p.firstParty ? (p.manifest?.permissions ?? {}) : {},
+      settings: {},
+      version: undefined,
+      lastError: undefined,
+    };
+  }
+
+  private requireDiscovered(id: string): DiscoveredPlugin {
+    const plugin = this.discovered.get(id);
+    if (!plugin) throw new PluginLifecycleError('not_found', `no plugin "${id}"`);
+    return plugin;
+  }
+
+  /** One lifecycle change per plugin at a time: enable and disable of the same plugin never interleave. */
+  private async exclusive<T>(id: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.busy.get(id) ?? Promise.resolve();
+    const next = previous.catch(() => {}).then(work);
+    this.busy.set(id, next);
+    try {
+      return await next;
+    } finally {
+      if (this.busy.get(id) === next) this.busy.delete(id);
+    }
+  }
+}
+
+async function readMigrations(dir: string, manifest: PluginManifest): Promise<PluginMigration[]> {
+  const folder = manifest.contributes.migrations;
+  if (!folder) return [];
+  const files = (await fs.readdir(path.join(dir, folder))).filter((f) => f.endsWith('.sql')).sort();
+  return Promise.all(
+    files.map(async (name) => ({ name, sql: await fs.readFile(path.join(dir, folder, name), 'utf8') })),
+  );
+}
+
+async function loadBundles(dir: string, manifest: PluginManifest): Promise<I18n | undefined> {
+  const bundles = manifest.contributes.i18n;
+  if (!bundles) return undefined;
+  const resources: Record<string, { translation: Record<string, unknown> }> = {};
+  for (const [locale, file] of Object.entries(bundles)) {
+    resources[locale] = { translation: JSON.parse(await fs.readFile(path.join(dir, file), 'utf8')) };
+  }
+  const instance = i18next.createInstance();
+  await instance.init({
+    resources,
+    fallbackLng: Object.hasOwn(resources, 'en') ? 'en' : Object.keys(resources)[0],
+    interpolation: { escapeValue: false },
+    initAsync: false,
+  });
+  return instance;
+}
