@@ -38,26 +38,46 @@ beforeAll(async () => {
   });
   if (build.status !== 0)
     throw new Error(`building the WASM fixtures failed:\n${build.stdout}${build.stderr}`);
-  writePlugin('echo-grpc', {
-    id: 'echo-grpc',
-    version: '1.0.0',
-    name: 'Echo over gRPC',
-    kernelApi: '^1.0.0',
-    runtime: 'grpc',
-    // The plugin folder is outside the repository, so the TypeScript loader is named by its full URL.
-    entry: {
-      command: 'node',
-      args: ['--import', import.meta.resolve('tsx'), path.join(root, 'tests/fixtures/grpc/echo.ts')],
+  writePlugin(
+    'echo-grpc',
+    {
+      id: 'echo-grpc',
+      version: '1.0.0',
+      name: 'Echo over gRPC',
+      kernelApi: '^1.0.0',
+      runtime: 'grpc',
+      // The plugin folder is outside the repository, so the TypeScript loader is named by its full URL.
+      entry: {
+        command: 'node',
+        args: ['--import', import.meta.resolve('tsx'), path.join(root, 'tests/fixtures/grpc/echo.ts')],
+      },
+      permissions: { cache: true },
+      contributes: {
+        assets: 'web',
+        widgets: [
+          {
+            id: 'echo',
+            slot: 'dashboard.main',
+            title: 'echo.title',
+            element: 'gf-echo-widget',
+            module: 'web/echo-widget.js',
+          },
+        ],
+        menu: [{ id: 'echo', label: 'echo.menu', path: '/echo', location: 'agent', order: 5 }],
+        i18n: { en: 'i18n/en.json', de: 'i18n/de.json' },
+        routes: [
+          { method: 'GET', path: '/echo/:word', auth: 'agent', handler: 'echo' },
+          { method: 'GET', path: '/public', auth: 'public', handler: 'ping' },
+          { method: 'GET', path: '/admins', auth: 'admin', handler: 'ping' },
+        ],
+      },
     },
-    permissions: { cache: true },
-    contributes: {
-      routes: [
-        { method: 'GET', path: '/echo/:word', auth: 'agent', handler: 'echo' },
-        { method: 'GET', path: '/public', auth: 'public', handler: 'ping' },
-        { method: 'GET', path: '/admins', auth: 'admin', handler: 'ping' },
-      ],
+    {
+      'web/echo-widget.js': "customElements.define('gf-echo-widget', class extends HTMLElement {});\n",
+      'i18n/en.json': JSON.stringify({ echo: { title: 'Echo', menu: 'Echo room' } }),
+      'i18n/de.json': JSON.stringify({ echo: { title: 'Echo', menu: 'Echoraum' } }),
     },
-  });
+  );
   writePlugin(
     'echo-wasm',
     {
@@ -167,6 +187,39 @@ describe('enable, call, disable — no restart', () => {
       expect((await admin.post('/api/admin/plugins/echo-grpc/enable')).status).toBe(200);
       expect((await agent.get('/api/plugins/echo-grpc/echo/x')).status).toBe(200);
     }
+  });
+
+  it('contributes its widget and menu to the shell while enabled, and serves only its assets folder', async () => {
+    const ui = await agent.get('/api/ui/contributions');
+    expect(ui.status).toBe(200);
+    expect(ui.body.widgets).toEqual([
+      {
+        plugin: 'echo-grpc',
+        id: 'echo',
+        slot: 'dashboard.main',
+        title: 'Echo',
+        size: 'medium',
+        element: 'gf-echo-widget',
+        module: '/plugins/echo-grpc/assets/echo-widget.js',
+        refreshSeconds: null,
+      },
+    ]);
+    expect(ui.body.menu).toEqual([
+      { plugin: 'echo-grpc', id: 'echo', label: 'Echo room', path: '/echo', location: 'agent', order: 5 },
+    ]);
+    const asset = await fetch(`${kernel.url}/plugins/echo-grpc/assets/echo-widget.js`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('content-type')).toMatch(/javascript/);
+    expect((await fetch(`${kernel.url}/plugins/echo-grpc/assets/../goatflow-plugin.json`)).status).toBe(404);
+    expect((await fetch(`${kernel.url}/plugins/echo-grpc/assets/%2e%2e/goatflow-plugin.json`)).status).toBe(
+      404,
+    );
+
+    await admin.post('/api/admin/plugins/echo-grpc/disable');
+    const after = await agent.get('/api/ui/contributions');
+    expect(after.body).toEqual({ widgets: [], menu: [], pages: [] });
+    expect((await fetch(`${kernel.url}/plugins/echo-grpc/assets/echo-widget.js`)).status).toBe(404);
+    await admin.post('/api/admin/plugins/echo-grpc/enable');
   });
 
   it('runs the WASM plugin, whose host calls go through the Host API under its grant', async () => {

@@ -26,6 +26,7 @@ import { adminRoutes } from './routes/admin.js';
 import { adminPluginRoutes } from './routes/admin-plugins.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
+import { pluginAssetRoutes, uiContributionRoutes } from './routes/ui-contributions.js';
 import { staticWeb } from './static-web.js';
 
 export interface AppServices {
@@ -88,8 +89,10 @@ export function createApp(s: AppServices): Express {
   app.use('/api/auth', authRoutes(s.auth, s.users, s.config.sessionMaxAgeSeconds));
   app.use('/api/admin/plugins', adminPluginRoutes(s.plugins, s.pluginLog, s.audit));
   app.use('/api/admin', adminRoutes(s.users, s.groups, s.audit));
+  app.use('/api/ui', uiContributionRoutes(s.plugins));
   app.use('/api', pluginRoutes(s.plugins));
   app.use('/api', notFoundApi());
+  app.use('/plugins', pluginAssetRoutes(s.plugins));
   app.use(staticWeb(s.webDir));
   app.use(errorHandler(s.logger, s.config.bodyLimitBytes));
   return app;

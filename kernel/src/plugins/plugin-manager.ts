@@ -43,9 +43,13 @@ export interface PluginStatus {
 /** A running plugin as the HTTP layer sees it. */
 export interface ActivePlugin {
   id: string;
+  /** The plugin's folder. */
+  dir: string;
   manifest: PluginManifest;
   instance: PluginInstance;
   routes: PluginRoute[];
+  /** Its translation bundles, when it declares any. */
+  i18n: I18n | undefined;
 }
 
 export interface PluginManagerOptions {
@@ -182,7 +186,14 @@ export class PluginManager {
         const instance = await this.startRuntime(plugin.dir, manifest, calling);
         scope.onDispose(() => instance.dispose());
         scope.onDispose(() => this.o.services.cache.clear(id));
-        this.active.set(id, { id, manifest, instance, routes: manifest.contributes.routes ?? [] });
+        this.active.set(id, {
+          id,
+          dir: plugin.dir,
+          manifest,
+          instance,
+          routes: manifest.contributes.routes ?? [],
+          i18n: calling.i18n,
+        });
         scope.onDispose(() => {
           this.active.delete(id);
         });

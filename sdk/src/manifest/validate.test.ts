@@ -10,6 +10,7 @@ const base = {
   entry: 'dist/plugin.wasm',
   permissions: { cache: true, db: { own: true } },
   contributes: {
+    assets: 'web',
     routes: [{ method: 'GET', path: '/greeting', auth: 'agent', handler: 'greeting' }],
     widgets: [
       {
@@ -90,6 +91,11 @@ describe('validateManifest', () => {
     expect(issues({ ...base, entry: 'plugin.js' })[0]?.path).toBe('/entry');
     expect(issues({ ...base, runtime: 'grpc' })[0]?.path).toBe('/entry');
     expect(issues({ ...base, runtime: 'lua' })[0]?.path).toBe('/runtime');
+  });
+
+  it('demands widget modules inside the served assets folder', () => {
+    const outside = { ...base, contributes: { ...base.contributes, assets: 'public' } };
+    expect(issues(outside)[0]?.path).toBe('/contributes/widgets/0/module');
   });
 
   it('ties contributions to the permissions they need', () => {

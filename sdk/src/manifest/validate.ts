@@ -77,6 +77,22 @@ export function validateManifest(value: unknown, kernelApiVersion?: string): Man
   uniqueIds(c.menu, 'menu');
   uniqueIds(c.pages, 'pages');
   uniqueIds(c.jobs, 'jobs');
+  const assets = c.assets;
+  const inAssets = (module: string) =>
+    assets !== undefined && module.startsWith(`${assets.replace(/\/+$/, '')}/`);
+  for (const [where, list] of [
+    ['widgets', c.widgets],
+    ['pages', c.pages],
+  ] as const) {
+    (list ?? []).forEach((item, i) => {
+      if (!inAssets(item.module)) {
+        issues.push({
+          path: `/contributes/${where}/${i}/module`,
+          message: `"${item.module}" must lie inside the folder declared in contributes.assets (only that folder is served)`,
+        });
+      }
+    });
+  }
   if (c.settings && c.settings.type !== 'object') {
     issues.push({
       path: '/contributes/settings/type',
