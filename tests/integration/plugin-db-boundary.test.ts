@@ -139,6 +139,26 @@ describe('plugin migrations', () => {
     expect(recorded.rowCount).toBe(0);
   });
 
+  it("run as the plugin's role: they cannot reach the kernel's tables or another plugin's schema", async () => {
+    for (const sql of [
+      'create table kernel.sneaky (id int)',
+      'create view peek as select * from kernel.users',
+    ]) {
+      const err = await provisionPlugin(pool, 'epsilon', [{ name: '001.sql', sql }], []).catch(
+        (e: unknown) => e,
+      );
+      expect(err, sql).toBeInstanceOf(PluginMigrationError);
+      expect((err as Error).message, sql).toMatch(/permission denied/);
+    }
+    const spill = await provisionPlugin(
+      pool,
+      'zeta',
+      [{ name: '001.sql', sql: 'create table beta.spill (id int)' }],
+      [],
+    ).catch((e: unknown) => e);
+    expect((spill as Error).message).toMatch(/permission denied/);
+  });
+
   it('apply only what is new on upgrade and refuse an edited migration', async () => {
     const first = [{ name: '001-a.sql', sql: 'create table a (id int)' }];
     expect(await provisionPlugin(pool, 'delta', first, [])).toEqual(['001-a.sql']);

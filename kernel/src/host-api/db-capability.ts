@@ -59,13 +59,14 @@ export class PluginDatabase {
         [roleOf(scope.pluginId), ownSchema, String(this.timeoutMs), userId === null ? '' : String(userId)],
       );
       const result = await client.query<Record<string, unknown>>(sql, params);
-      await client.query('commit');
+      // Checked before commit: a write that returns too much is rolled back, not half-reported.
       if (result.rows.length > MAX_ROWS) {
         throw new HostApiError(
           'result_too_large',
           `the query returned more than ${MAX_ROWS} rows; page it with LIMIT`,
         );
       }
+      await client.query('commit');
       return { rows: result.rows, rowCount: result.rowCount ?? result.rows.length };
     } catch (err) {
       await client.query('rollback').catch(() => {});

@@ -29,6 +29,7 @@ describe('checkSql', () => {
     expect(await reason('select * from other_plugin.secrets')).toMatch(/outside the plugin's schema/);
     expect(await reason('select (select login from kernel.users limit 1)')).toMatch(/kernel\.users/);
     expect(await reason('select * from pg_catalog.pg_authid')).toMatch(/system catalog/);
+    expect(await reason('select rolname from pg_roles')).toMatch(/system catalog pg_roles/);
     expect(await reason('select * from tickets.ticket')).toMatch(/not among the views/);
     expect(await reason('insert into kernel.audit_log (action) values ($1)')).toMatch(/kernel\.audit_log/);
     expect(await reason("update kernel.users set login = 'x'")).toMatch(/kernel\.users/);

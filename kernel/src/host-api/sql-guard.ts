@@ -105,7 +105,13 @@ function isRangeVar(value: unknown): boolean {
 }
 
 function checkRelation(rel: { schemaname?: string; relname: string }, scope: SqlScope) {
-  if (!rel.schemaname) return undefined; // unqualified: the plugin's schema (search_path) or a CTE
+  if (!rel.schemaname) {
+    // Unqualified names resolve in the plugin's schema — except that PostgreSQL searches pg_catalog first, so
+    // `pg_roles` would reach the catalog.
+    return rel.relname.startsWith('pg_')
+      ? `system catalog ${rel.relname} is not accessible to plugins`
+      : undefined;
+  }
   if (rel.schemaname === scope.ownSchema) return undefined;
   const qualified = `${rel.schemaname}.${rel.relname}`;
   if (scope.readableViews.includes(qualified)) return undefined;

@@ -56,8 +56,18 @@ export async function provisionPlugin(
     await client.query(
       `do $$ begin create role ${role} nologin; exception when duplicate_object then null; end $$`,
     );
+    // The kernel's user must be a member to `SET ROLE` to it when it is not a superuser.
+    await client.query('savepoint membership');
+    try {
+      await client.query(`grant ${role} to current_user`);
+      await client.query('release savepoint membership');
+    } catch {
+      // Already a member, or a superuser that needs no membership: carry on.
+      await client.query('rollback to savepoint membership');
+    }
     await client.query(`create schema if not exists ${schema}`);
     await client.query(`revoke all on schema ${schema} from public`);
+    await client.query(`grant usage, create on schema ${schema} to ${role}`);
     const done = await client.query<{ name: string; checksum: string }>(
       'select name, checksum from kernel.plugin_migrations where plugin_id = $1',
       [pluginId],
@@ -76,12 +86,15 @@ export async function provisionPlugin(
         }
         continue;
       }
+      // Migrations run as the plugin's role: they can create and change objects in its schema and nothing else.
       await client.query(`set local search_path = ${schema}`);
+      await client.query(`set local role ${role}`);
       try {
         await client.query(m.sql);
       } catch (err) {
         throw new PluginMigrationError(m.name, `migration ${m.name} failed: ${(err as Error).message}`);
       }
+      await client.query('reset role');
       await client.query(
         'insert into kernel.plugin_migrations (plugin_id, name, checksum) values ($1, $2, $3)',
         [pluginId, m.name, checksum],

@@ -10,9 +10,26 @@ import { z } from 'zod';
 /** A plugin id: lower-case letters, digits and dashes; it names the plugin's schema, role and route prefix. */
 export const PLUGIN_ID_PATTERN = /^[a-z][a-z0-9-]{1,38}[a-z0-9]$/;
 
+/**
+ * Ids that would name a schema the kernel or PostgreSQL owns (a plugin's schema is its id with `-` → `_`):
+ * a plugin called `kernel` would otherwise be granted the kernel's tables.
+ */
+export const RESERVED_PLUGIN_IDS = [
+  'kernel',
+  'public',
+  'information-schema',
+  'goatflow',
+  'plugin',
+  'plugins',
+];
+
 const pluginId = z
   .string()
-  .regex(PLUGIN_ID_PATTERN, 'must be 3–40 lower-case letters, digits or dashes, starting with a letter');
+  .regex(PLUGIN_ID_PATTERN, 'must be 3–40 lower-case letters, digits or dashes, starting with a letter')
+  .refine(
+    (id) => !RESERVED_PLUGIN_IDS.includes(id) && !id.startsWith('pg-'),
+    'is reserved (kernel, public, information-schema, goatflow, plugin(s) and pg-*); choose another id',
+  );
 const handlerName = z
   .string()
   .regex(

@@ -80,6 +80,12 @@ describe('validateManifest', () => {
     ).toBe('/contributes/routes/0/path');
   });
 
+  it('refuses ids that would name a schema the kernel or PostgreSQL owns', () => {
+    for (const id of ['kernel', 'public', 'information-schema', 'pg-catalog', 'pg-toast']) {
+      expect(issues({ ...base, id })[0]?.path, id).toBe('/id');
+    }
+  });
+
   it('checks kernelApi against the running kernel', () => {
     expect(issues({ ...base, kernelApi: '^2.0.0' }, '1.0.0')).toEqual([
       { path: '/kernelApi', message: 'this kernel provides API 1.0.0, which "^2.0.0" does not include' },
