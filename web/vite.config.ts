@@ -1,8 +1,9 @@
 import { defineConfig } from 'vite';
 
-// The kernel serves the built app from dist/ and owns /api; in development Vite proxies /api to it so the
-// session cookie stays same-origin, exactly as in production.
-const apiProxy = { '/api': { target: 'http://localhost:8080', changeOrigin: false } };
+// The kernel serves the built app from dist/ and owns /api and the plugins' assets under /plugins; in development
+// Vite proxies both to it so the session cookie stays same-origin, exactly as in production.
+const kernel = { target: 'http://localhost:8080', changeOrigin: false };
+const apiProxy = { '/api': kernel, '/plugins': kernel };
 
 export default defineConfig({
   base: '/',

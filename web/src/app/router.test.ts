@@ -7,6 +7,7 @@ describe('matchRoute', () => {
     expect(matchRoute('/').name).toBe('dashboard');
     expect(matchRoute('/admin/users').name).toBe('admin-users');
     expect(matchRoute('/admin/groups').name).toBe('admin-groups');
+    expect(matchRoute('/admin/plugins').name).toBe('admin-plugins');
   });
 
   it('ignores trailing slashes', () => {
@@ -23,6 +24,7 @@ describe('matchRoute', () => {
   it('marks only the admin pages as admin-only', () => {
     expect(matchRoute('/admin/users').requiresAdmin).toBe(true);
     expect(matchRoute('/admin/groups').requiresAdmin).toBe(true);
+    expect(matchRoute('/admin/plugins').requiresAdmin).toBe(true);
     expect(matchRoute('/').requiresAdmin).toBe(false);
     expect(matchRoute('/login').requiresAuth).toBe(false);
   });

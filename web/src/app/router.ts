@@ -4,7 +4,15 @@
  * @module
  */
 
-export type RouteName = 'login' | 'dashboard' | 'admin-users' | 'admin-groups' | 'not-found';
+export type RouteName =
+  | 'login'
+  | 'dashboard'
+  | 'admin-users'
+  | 'admin-groups'
+  | 'admin-plugins'
+  /** A page contributed by a plugin; only the shell knows these paths, once it has loaded the contributions. */
+  | 'plugin-page'
+  | 'not-found';
 
 export interface Route {
   name: RouteName;
@@ -19,6 +27,7 @@ const ROUTES: Record<string, Route> = {
   '/': { name: 'dashboard', requiresAuth: true, requiresAdmin: false },
   '/admin/users': { name: 'admin-users', requiresAuth: true, requiresAdmin: true },
   '/admin/groups': { name: 'admin-groups', requiresAuth: true, requiresAdmin: true },
+  '/admin/plugins': { name: 'admin-plugins', requiresAuth: true, requiresAdmin: true },
 };
 
 const NOT_FOUND: Route = { name: 'not-found', requiresAuth: true, requiresAdmin: false };

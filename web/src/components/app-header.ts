@@ -1,13 +1,16 @@
 /**
  * The top bar of the signed-in shell: product name, main navigation and the user menu. Admin links are only
- * rendered for admins; hiding them is a convenience, the kernel enforces access.
+ * rendered for admins; hiding them is a convenience, the kernel enforces access. Enabled plugins add entries:
+ * `agent` or `customer` ones after the dashboard for that kind of user, `admin` ones under Admin.
  * @module
  */
 import { css, html, nothing } from 'lit';
+import type { MenuContribution, MenuLocation } from '../api/plugins.js';
 import type { User } from '../api/types.js';
-import type { RouteName } from '../app/router.js';
+import { normalizePath, type RouteName } from '../app/router.js';
 import { t } from '../i18n/i18n.js';
 import { LocalizedElement } from '../i18n/localized-element.js';
+import { menuEntries, menuLocationsFor } from '../plugins/contributions.js';
 import { compact } from '../theme/breakpoints.js';
 import { sharedStyles } from '../theme/shared-styles.js';
 import './brand-logo.js';
@@ -15,24 +18,32 @@ import './user-menu.js';
 
 interface NavItem {
   href: string;
-  route: RouteName;
   label: string;
   testid: string;
+  current: boolean;
 }
 
 export class AppHeader extends LocalizedElement {
   static override properties = {
     user: { attribute: false },
     route: { type: String },
+    path: { type: String },
+    menu: { attribute: false },
   };
 
   declare user: User | null;
   declare route: RouteName;
+  /** The current path, to mark a plugin's menu entry as the current page. */
+  declare path: string;
+  /** Plugin menu entries the kernel lets this user see. */
+  declare menu: MenuContribution[];
 
   constructor() {
     super();
     this.user = null;
     this.route = 'dashboard';
+    this.path = '/';
+    this.menu = [];
   }
 
   static override styles = [
@@ -144,24 +155,42 @@ export class AppHeader extends LocalizedElement {
   ];
 
   private renderLink(item: NavItem) {
-    return html`<a
-      href=${item.href}
-      data-testid=${item.testid}
-      aria-current=${item.route === this.route ? 'page' : nothing}
+    return html`<a href=${item.href} data-testid=${item.testid} aria-current=${item.current ? 'page' : nothing}
       >${item.label}</a
     >`;
   }
 
+  private builtIn(href: string, route: RouteName, label: string, testid: string): NavItem {
+    return { href, label, testid, current: route === this.route };
+  }
+
+  private pluginItems(location: MenuLocation): NavItem[] {
+    if (!menuLocationsFor(this.user).includes(location)) return [];
+    const current = normalizePath(this.path);
+    return menuEntries(this.menu, location).map((entry) => ({
+      href: entry.path,
+      label: entry.label,
+      testid: `menu-${entry.plugin}-${entry.id}`,
+      current: this.route === 'plugin-page' && normalizePath(entry.path) === current,
+    }));
+  }
+
   override render() {
+    const mainItems: NavItem[] = [
+      this.builtIn('/', 'dashboard', t('nav.dashboard'), 'nav-dashboard'),
+      ...(this.user ? this.pluginItems(this.user.type) : []),
+    ];
     const adminItems: NavItem[] = [
-      { href: '/admin/users', route: 'admin-users', label: t('nav.users'), testid: 'nav-admin-users' },
-      { href: '/admin/groups', route: 'admin-groups', label: t('nav.groups'), testid: 'nav-admin-groups' },
+      this.builtIn('/admin/users', 'admin-users', t('nav.users'), 'nav-admin-users'),
+      this.builtIn('/admin/groups', 'admin-groups', t('nav.groups'), 'nav-admin-groups'),
+      this.builtIn('/admin/plugins', 'admin-plugins', t('nav.plugins'), 'nav-admin-plugins'),
+      ...this.pluginItems('admin'),
     ];
     return html`
       <header class="bar">
         <a class="brand" href="/" aria-label=${t('app.name')}><gf-brand-logo></gf-brand-logo></a>
         <nav aria-label=${t('nav.label')}>
-          ${this.renderLink({ href: '/', route: 'dashboard', label: t('nav.dashboard'), testid: 'nav-dashboard' })}
+          ${mainItems.map((item) => this.renderLink(item))}
           ${
             this.user?.isAdmin
               ? html`<span class="group-label" aria-hidden="true">${t('nav.admin')}</span>

@@ -6,10 +6,15 @@
  */
 import { svg, type TemplateResult } from 'lit';
 
-/** `md` is `--gf-size-icon`, `lg` is `--gf-size-icon-lg`, `xl` is `--gf-size-icon-xl`. */
-type IconSize = 'md' | 'lg' | 'xl';
+/** `sm` is `--gf-size-icon-sm`, `md` is `--gf-size-icon`, `lg` is `--gf-size-icon-lg`, `xl` is `--gf-size-icon-xl`. */
+type IconSize = 'sm' | 'md' | 'lg' | 'xl';
 
-const sizeClass: Record<IconSize, string> = { md: 'icon', lg: 'icon icon-lg', xl: 'icon icon-xl' };
+const sizeClass: Record<IconSize, string> = {
+  sm: 'icon icon-sm',
+  md: 'icon',
+  lg: 'icon icon-lg',
+  xl: 'icon icon-xl',
+};
 
 function icon(paths: TemplateResult, size: IconSize = 'md'): TemplateResult {
   return svg`<svg class=${sizeClass[size]} viewBox="0 0 24 24" fill="none" stroke="currentColor"
@@ -37,6 +42,14 @@ export const iconGrid = (): TemplateResult =>
   );
 export const iconShield = (): TemplateResult =>
   icon(svg`<path d="M12 22s8-4 8-10V5l-8-3-8 3v7c0 6 8 10 8 10z" />`);
+export const iconCheck = (size: IconSize = 'md'): TemplateResult =>
+  icon(svg`<path d="M20 6 9 17l-5-5" />`, size);
+export const iconAlert = (size: IconSize = 'md'): TemplateResult =>
+  icon(svg`<circle cx="12" cy="12" r="9" /><path d="M12 8v4M12 16h.01" />`, size);
+export const iconRefresh = (): TemplateResult =>
+  icon(svg`<path d="M21 12a9 9 0 1 1-2.64-6.36L21 8" /><path d="M21 3v5h-5" />`);
+export const iconList = (): TemplateResult =>
+  icon(svg`<path d="M8 6h13M8 12h13M8 18h13" /><path d="M3 6h.01M3 12h.01M3 18h.01" />`);
 export const iconPuzzle = (): TemplateResult =>
   icon(
     svg`<path d="M19.4 11H18V7a1 1 0 0 0-1-1h-4V4.6a2.1 2.1 0 1 0-4 0V6H5a1 1 0 0 0-1 1v3.6h1.4a2.1 2.1 0 1 1 0 4H4V19a1 1 0 0 0 1 1h4v-1.4a2.1 2.1 0 1 1 4 0V20h4a1 1 0 0 0 1-1v-4h1.4a2.1 2.1 0 1 0 0-4z" />`,

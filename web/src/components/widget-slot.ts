@@ -64,6 +64,11 @@ export class WidgetSlot extends LocalizedElement {
         grid-template-columns: repeat(auto-fill, minmax(var(--gf-size-widget-min), 1fr));
       }
 
+      /* A large widget takes a whole row of the grid, however many columns the width allows. */
+      .widgets.grid gf-widget-host[size='large'] {
+        grid-column: 1 / -1;
+      }
+
       .empty {
         display: flex;
         flex-direction: column;
@@ -108,8 +113,13 @@ export class WidgetSlot extends LocalizedElement {
             : html`<div class="widgets ${this.layout}">
                 ${repeat(
                   this.widgets,
-                  (widget) => widget.id,
-                  (widget) => html`<gf-widget-host .widget=${widget}></gf-widget-host>`,
+                  (widget) => `${widget.plugin}/${widget.id}`,
+                  (widget) =>
+                    html`<gf-widget-host
+                      data-testid="widget-${widget.id}"
+                      size=${widget.size ?? 'medium'}
+                      .widget=${widget}
+                    ></gf-widget-host>`,
                 )}
               </div>`
         }

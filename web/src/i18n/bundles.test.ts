@@ -1,4 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import {
+  HEALTH_STATES,
+  LOG_LEVELS,
+  PERMISSION_KINDS,
+  PLUGIN_ACTIONS,
+  PLUGIN_STATES,
+} from '../api/plugins.js';
 import { PERMISSIONS, USER_TYPES } from '../api/types.js';
 import { THEME_MODES } from '../theme/theme.js';
 import { SLOT_NAMES } from '../widgets/slots.js';
@@ -95,6 +102,12 @@ describe('translation bundles', () => {
       ...THEME_MODES.map((mode) => `theme.${mode}`),
       ...USER_TYPES.map((type) => `users.types.${type}`),
       ...PERMISSIONS.flatMap((permission) => [`members.${permission}`, `members.${permission}For`]),
+      ...PLUGIN_STATES.map((state) => `pluginAdmin.states.${state}`),
+      ...HEALTH_STATES.map((state) => `pluginAdmin.health.${state}`),
+      ...['grpc', 'wasm'].map((runtime) => `pluginAdmin.runtimes.${runtime}`),
+      ...PLUGIN_ACTIONS.flatMap((action) => [`pluginAdmin.done.${action}`, `pluginAdmin.failed.${action}`]),
+      ...PERMISSION_KINDS.map((kind) => `pluginAdmin.permissions.kinds.${kind}`),
+      ...LOG_LEVELS.map((level) => `pluginAdmin.logs.levels.${level}`),
     ];
     expect(dynamic.filter((key) => !hasKey(key))).toEqual([]);
   });

@@ -1,12 +1,14 @@
 /**
- * The start page after login: a greeting and the dashboard's widget slots. Plugins will contribute the widgets;
- * until a registry feeds them, the slots receive empty lists and show their empty state.
+ * The start page after login: a greeting and the dashboard's widget slots, filled with the widgets of the
+ * enabled plugins. The app shell loads those each time the dashboard is shown, so a plugin enabled or disabled
+ * meanwhile appears or disappears without reloading the page.
  * @module
  */
-import { css, html } from 'lit';
+import { css, html, nothing } from 'lit';
 import type { User } from '../api/types.js';
 import { t } from '../i18n/i18n.js';
 import { LocalizedElement } from '../i18n/localized-element.js';
+import { announceContributionsStale } from '../plugins/contributions.js';
 import { medium } from '../theme/breakpoints.js';
 import { pageStyles, sharedStyles } from '../theme/shared-styles.js';
 import { SLOTS, type SlotName } from '../widgets/slots.js';
@@ -17,15 +19,19 @@ export class DashboardPage extends LocalizedElement {
   static override properties = {
     user: { attribute: false },
     widgets: { attribute: false },
+    widgetsFailed: { type: Boolean },
   };
 
   declare user: User | null;
   declare widgets: Partial<Record<SlotName, WidgetDescriptor[]>>;
+  /** The plugin widgets could not be loaded; the slots show what was loaded before, if anything. */
+  declare widgetsFailed: boolean;
 
   constructor() {
     super();
     this.user = null;
     this.widgets = {};
+    this.widgetsFailed = false;
   }
 
   static override styles = [
@@ -37,6 +43,13 @@ export class DashboardPage extends LocalizedElement {
         grid-template-columns: minmax(0, 2fr) minmax(var(--gf-size-sidebar-min), 1fr);
         gap: var(--gf-space-5);
         align-items: start;
+      }
+
+      .alert {
+        display: flex;
+        align-items: center;
+        justify-content: space-between;
+        gap: var(--gf-space-3);
       }
 
       @media ${medium} {
@@ -57,6 +70,16 @@ export class DashboardPage extends LocalizedElement {
             <p>${t('dashboard.subtitle')}</p>
           </div>
         </div>
+        ${
+          this.widgetsFailed
+            ? html`<div class="alert alert-warning" role="alert" data-testid="dashboard-widgets-error">
+                <span>${t('dashboard.widgetsFailed')}</span>
+                <button type="button" class="btn btn-small" @click=${() => announceContributionsStale(this)}>
+                  ${t('common.retry')}
+                </button>
+              </div>`
+            : nothing
+        }
         <div class="columns">
           <gf-widget-slot
             name=${SLOTS.dashboardMain}

@@ -70,6 +70,11 @@ export const sharedStyles = css`
     height: var(--gf-size-icon);
   }
 
+  .icon-sm {
+    width: var(--gf-size-icon-sm);
+    height: var(--gf-size-icon-sm);
+  }
+
   .icon-lg {
     width: var(--gf-size-icon-lg);
     height: var(--gf-size-icon-lg);
@@ -288,7 +293,9 @@ export const sharedStyles = css`
     box-shadow: var(--gf-shadow-sm);
   }
 
+  /* Positioned, so visually hidden labels in cells scroll with the table instead of widening the document. */
   .table-wrap {
+    position: relative;
     overflow-x: auto;
   }
 
@@ -356,6 +363,11 @@ export const sharedStyles = css`
   .badge-danger {
     background: var(--gf-color-danger-soft);
     color: var(--gf-color-danger-soft-text);
+  }
+
+  .badge-warning {
+    background: var(--gf-color-warning-soft);
+    color: var(--gf-color-warning-soft-text);
   }
 
   .empty-state {

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { isCustomElementName, loadWidget } from './widget-loader.js';
+import { isCustomElementName, loadWidget, sameWidgetElement } from './widget-loader.js';
 
 describe('isCustomElementName', () => {
   it('accepts custom element names', () => {
@@ -29,5 +29,18 @@ describe('loadWidget', () => {
     const widget = { id: 'w', plugin: 'p', title: 'T', element: 'script', module: '/m.js' };
     await expect(loadWidget(widget, importer)).rejects.toThrow('not a valid custom element name');
     expect(importer).not.toHaveBeenCalled();
+  });
+});
+
+describe('sameWidgetElement', () => {
+  const widget = { id: 'w', plugin: 'p', title: 'T', element: 'x-w', module: '/m.js' };
+
+  it('ignores a new title but not a new element, module or owner', () => {
+    expect(sameWidgetElement(widget, { ...widget, title: 'Titel' })).toBe(true);
+    expect(sameWidgetElement(widget, { ...widget, element: 'x-v' })).toBe(false);
+    expect(sameWidgetElement(widget, { ...widget, module: '/n.js' })).toBe(false);
+    expect(sameWidgetElement(widget, { ...widget, plugin: 'q' })).toBe(false);
+    expect(sameWidgetElement(null, widget)).toBe(false);
+    expect(sameWidgetElement(null, null)).toBe(true);
   });
 });

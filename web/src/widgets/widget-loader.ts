@@ -1,12 +1,13 @@
 /**
- * Loads a plugin widget: imports its ES module (which registers the custom element) and creates the element.
+ * Loads a plugin widget or page: imports its ES module (which registers the custom element) and creates the
+ * element.
  * Descriptors come from plugins, so the element name is checked to be a custom element name: creating an
  * arbitrary tag such as `script` or `iframe` from plugin data is not something a widget needs.
  * @module
  */
 
 export interface WidgetDescriptor {
-  /** Unique within a slot; used as the render key so widgets keep their state across re-renders. */
+  /** Unique within its plugin; `plugin` and `id` together key the widget so it keeps its state across re-renders. */
   id: string;
   plugin: string;
   title: string;
@@ -14,6 +15,16 @@ export interface WidgetDescriptor {
   element: string;
   /** URL of the ES module to import, absolute or relative to the document. */
   module: string;
+  /** How much room the widget wants in a grid slot; `medium` when unset. */
+  size?: 'small' | 'medium' | 'large';
+  /** Reload the widget's content this often; never when unset or null. */
+  refreshSeconds?: number | null;
+}
+
+/** Whether two descriptors load the same element (a new title alone does not need a reload). */
+export function sameWidgetElement(a: WidgetDescriptor | null, b: WidgetDescriptor | null): boolean {
+  if (!a || !b) return a === b;
+  return a.plugin === b.plugin && a.id === b.id && a.element === b.element && a.module === b.module;
 }
 
 const RESERVED_NAMES = new Set([
@@ -49,7 +60,7 @@ async function whenDefined(name: string, timeoutMs: number): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new Error(`Widget module did not define <${name}> within ${timeoutMs} ms.`)),
+      () => reject(new Error(`The plugin module did not define <${name}> within ${timeoutMs} ms.`)),
       timeoutMs,
     );
   });
@@ -70,6 +81,11 @@ export async function loadWidget(
   }
   await importer(resolveModuleUrl(widget.module));
   await whenDefined(widget.element, timeoutMs);
+  return createWidgetElement(widget);
+}
+
+/** A new instance of a widget whose module is already loaded (a refresh without a `refresh()` method). */
+export function createWidgetElement(widget: WidgetDescriptor): HTMLElement {
   const element = document.createElement(widget.element);
   element.dataset.widgetId = widget.id;
   element.dataset.plugin = widget.plugin;
