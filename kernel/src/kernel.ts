@@ -52,7 +52,8 @@ export async function startKernel(config: KernelConfig, options: StartOptions = 
     if (!config.databaseUrl) {
       embedded = await startEmbeddedDatabase({
         dataDir: config.dataDir,
-        maxConnections: config.dbPoolSize + 2,
+        // The kernel's pool, the plugins' pool, the start-up lock and a few for tools such as a second kernel.
+        maxConnections: config.dbPoolSize + PLUGIN_POOL_SIZE + 4,
       });
       logger.info({ dataDir: config.dataDir }, 'embedded database started');
     }

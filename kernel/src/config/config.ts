@@ -49,7 +49,36 @@ const envSchema = z.object({
   GOATFLOW_PLUGIN_DIR: z.string().min(1).optional(),
   GOATFLOW_PLUGIN_MAX_MEMORY_MB: int(1, 1024).default(64),
   GOATFLOW_PLUGIN_SQL_TIMEOUT_MS: int(10, 600_000).default(5000),
+  GOATFLOW_SMTP_URL: z
+    .string()
+    .refine(
+      smtpUrlIsValid,
+      'must be an smtp:// or smtps:// URL with a host, e.g. smtp://user:pass@mail.example.com:587',
+    )
+    .optional(),
+  GOATFLOW_EMAIL_FROM: z
+    .string()
+    .max(300)
+    .regex(
+      /^([^\r\n<>"]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>"]+@[^\s@<>"]+)$/,
+      'must be an address such as goatflow@example.com or "GoatFlow <goatflow@example.com>"',
+    )
+    .default('GoatFlow <goatflow@localhost>'),
+  GOATFLOW_EVENTS_POLL_MS: int(10, 600_000).default(1000),
+  GOATFLOW_EVENTS_MAX_ATTEMPTS: int(1, 100).default(10),
+  GOATFLOW_EVENTS_RETRY_BASE_MS: int(10, 3_600_000).default(5000),
+  GOATFLOW_JOBS_TICK_MS: int(10, 60_000).default(1000),
 });
+
+/** An SMTP URL nodemailer can use: smtp:// (STARTTLS when offered) or smtps:// (TLS), with a host. */
+function smtpUrlIsValid(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'smtp:' || url.protocol === 'smtps:') && url.hostname.length > 0;
+  } catch {
+    return false;
+  }
+}
 
 /** The list form of GOATFLOW_TRUST_PROXY must be what express will accept, or the start fails later, unnamed. */
 function trustListIsValid(list: string): boolean {
@@ -87,6 +116,18 @@ export interface KernelConfig {
   pluginMaxMemoryBytes: number;
   /** statement_timeout of plugin SQL. */
   pluginSqlTimeoutMs: number;
+  /** Where email.send sends mail; without it mail is kept in the outbox (`GET /api/admin/outbox`). */
+  smtpUrl: string | undefined;
+  /** The From address of mail sent by plugins. */
+  emailFrom: string;
+  /** How often the event dispatcher looks for due deliveries when nothing wakes it. */
+  eventsPollMs: number;
+  /** Attempts before an event delivery is given up (its last error is kept). */
+  eventsMaxAttempts: number;
+  /** Delay after an event delivery's first failure; doubled after each further one (at most an hour). */
+  eventsRetryBaseMs: number;
+  /** How often plugin job schedules are looked at. */
+  jobsTickMs: number;
 }
 
 /** Reads and validates the configuration; throws {@link ConfigError} naming every bad variable. */
@@ -117,5 +158,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KernelConfig {
     pluginDir: e.GOATFLOW_PLUGIN_DIR ? path.resolve(e.GOATFLOW_PLUGIN_DIR) : undefined,
     pluginMaxMemoryBytes: e.GOATFLOW_PLUGIN_MAX_MEMORY_MB * 1024 * 1024,
     pluginSqlTimeoutMs: e.GOATFLOW_PLUGIN_SQL_TIMEOUT_MS,
+    smtpUrl: e.GOATFLOW_SMTP_URL,
+    emailFrom: e.GOATFLOW_EMAIL_FROM,
+    eventsPollMs: e.GOATFLOW_EVENTS_POLL_MS,
+    eventsMaxAttempts: e.GOATFLOW_EVENTS_MAX_ATTEMPTS,
+    eventsRetryBaseMs: e.GOATFLOW_EVENTS_RETRY_BASE_MS,
+    jobsTickMs: e.GOATFLOW_JOBS_TICK_MS,
   };
 }

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { type DataDirLock, lockDataDir } from './data-dir-lock.js';
+import { fixQueryQueue } from './pglite-queue.js';
 
 export interface EmbeddedDatabase {
   /** A postgres:// URL (socket directory in `?host=`) other connections in this machine's user can use. */
@@ -47,6 +48,7 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
     path: path.join(socketDir, '.s.PGSQL.5432'),
     maxConnections: options.maxConnections,
   });
+  fixQueryQueue(server, db);
   await server.start();
   let stopped = false;
   return {

@@ -10,9 +10,13 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { HostCallHandler, HostCallResult, InvocationContext } from '../runtimes/contract.js';
 import type { PluginCache } from './cache-capability.js';
 import type { PluginDatabase } from './db-capability.js';
+import type { Mailer } from './email-capability.js';
+import type { EventBus } from './event-bus.js';
 import { HostApiError } from './host-api-error.js';
+import type { HttpFetcher } from './http-capability.js';
 import type { IdentityReader } from './identity-capability.js';
 import { LOG_LEVELS, type PluginLog } from './plugin-log.js';
+import type { PluginCaller } from './plugins-call-capability.js';
 
 /** What the dispatcher needs to know about the plugin a call comes from. */
 export interface CallingPlugin {
@@ -28,6 +32,10 @@ export interface HostServices {
   log: PluginLog;
   audit: AuditLog;
   identity: IdentityReader;
+  events: EventBus;
+  http: HttpFetcher;
+  email: Mailer;
+  plugins: PluginCaller;
 }
 
 type Args = Record<string, unknown>;
@@ -117,6 +125,21 @@ export function capabilities(s: HostServices): Record<string, Capability> {
       });
       return true;
     },
+    'events.publish': async (p, a) => {
+      const granted = p.granted.events?.publish ?? [];
+      need(granted.length > 0, 'events.publish', 'events.publish');
+      if (typeof a.name === 'string' && !granted.includes(a.name)) {
+        throw new HostApiError(
+          'permission_denied',
+          `events.publish may not publish "${a.name.slice(0, 200)}": it is not in this plugin's events.publish grant`,
+        );
+      }
+      const { id } = await s.events.publish(p.id, a.name, a.payload);
+      return { id };
+    },
+    'http.fetch': (p, a) => s.http.fetch(p.granted, a),
+    'email.send': (p, a, ctx) => s.email.send(p.id, p.granted, ctx.user?.id ?? null, a),
+    'plugins.call': (p, a, ctx) => s.plugins.call(p.id, p.granted, a, ctx),
   };
 }
 
@@ -134,7 +157,12 @@ export function hostCallHandler(plugin: CallingPlugin, services: HostServices): 
         err instanceof HostApiError
           ? err
           : new HostApiError('internal', 'the Host API failed; see the kernel log');
-      if (e.code === 'permission_denied' || e.code === 'sql_denied' || e.code === 'internal') {
+      if (
+        e.code === 'permission_denied' ||
+        e.code === 'sql_denied' ||
+        e.code === 'depth_exceeded' ||
+        e.code === 'internal'
+      ) {
         // Denials are the operator's business: they show up in the plugin's log at /admin/plugins.
         await services.log
           .write(plugin.id, { level: 'warn', message: `host call ${fn} refused: ${e.message}` })

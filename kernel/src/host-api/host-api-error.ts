@@ -13,6 +13,16 @@ export type HostApiErrorCode =
   | 'result_too_large'
   | 'not_found'
   | 'unavailable'
+  /** http.fetch or plugins.call ran past its time limit. */
+  | 'timeout'
+  /** http.fetch could not resolve the name, connect, or read the answer. */
+  | 'network_error'
+  /** email.send: the SMTP server refused the mail or could not be reached (the outbox row says why). */
+  | 'send_failed'
+  /** plugins.call: the called plugin's handler failed. */
+  | 'plugin_error'
+  /** plugins.call: the chain of calls between plugins is deeper than allowed (a loop, most likely). */
+  | 'depth_exceeded'
   | 'internal';
 
 export class HostApiError extends Error {

@@ -23,6 +23,7 @@ import { jsonBody } from './body.js';
 import { errorHandler, notFoundApi } from './errors.js';
 import { pluginRoutes } from './plugin-routes.js';
 import { adminRoutes } from './routes/admin.js';
+import { adminOutboxRoutes } from './routes/admin-outbox.js';
 import { adminPluginRoutes } from './routes/admin-plugins.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
@@ -88,6 +89,7 @@ export function createApp(s: AppServices): Express {
   app.use('/api', csrfProtection(['/auth/login']));
   app.use('/api/auth', authRoutes(s.auth, s.users, s.config.sessionMaxAgeSeconds));
   app.use('/api/admin/plugins', adminPluginRoutes(s.plugins, s.pluginLog, s.audit));
+  app.use('/api/admin/outbox', adminOutboxRoutes(s.orm));
   app.use('/api/admin', adminRoutes(s.users, s.groups, s.audit));
   app.use('/api/ui', uiContributionRoutes(s.plugins));
   app.use('/api', pluginRoutes(s.plugins));

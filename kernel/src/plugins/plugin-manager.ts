@@ -11,12 +11,15 @@ import i18next, { type i18n as I18n } from 'i18next';
 import type pg from 'pg';
 import type { PluginScopes } from '../container/plugin-scopes.js';
 import { type CallingPlugin, type HostServices, hostCallHandler } from '../host-api/dispatcher.js';
+import type { EventBus } from '../host-api/event-bus.js';
 import type { Logger } from '../log/logger.js';
 import type { PluginInstance, RuntimeHealth } from '../runtimes/contract.js';
 import { HostServer, startGrpcPlugin } from '../runtimes/grpc/index.js';
 import { loadWasmPlugin } from '../runtimes/wasm/index.js';
 import { type DiscoveredPlugin, discoverPlugins, type PluginRoot } from './discovery.js';
+import type { EventDispatcher } from './event-dispatcher.js';
 import { missingGrants } from './grants.js';
+import { type JobScheduler, validateJobs } from './job-scheduler.js';
 import { type PluginMigration, provisionPlugin } from './plugin-schema.js';
 import type { PluginStateStore, StoredPlugin } from './plugin-state-store.js';
 
@@ -62,6 +65,10 @@ export interface PluginManagerOptions {
   /** Where the gRPC Host socket lives (the data directory); the OS temp directory when unset. */
   socketDir: string | undefined;
   maxMemoryBytes: number;
+  /** Runs the plugins' contributed jobs. */
+  jobs: JobScheduler;
+  /** Delivers published events to this kernel's enabled subscribers. */
+  delivery: EventDispatcher;
 }
 
 export class PluginLifecycleError extends Error {
@@ -103,6 +110,34 @@ export class PluginManager {
 
   activePlugin(id: string): ActivePlugin | undefined {
     return this.active.get(id);
+  }
+
+  /** Publishes events (`publishEvent` for kernel code; plugins use the Host API's events.publish). */
+  get events(): EventBus {
+    return this.o.services.events;
+  }
+
+  /** The event dispatcher of this kernel (`poll()` runs a delivery round now). */
+  get eventDelivery(): EventDispatcher {
+    return this.o.delivery;
+  }
+
+  /** The job scheduler of this kernel (`setClock`, `tick` for tests). */
+  get jobs(): JobScheduler {
+    return this.o.jobs;
+  }
+
+  /**
+   * The plugins that receive an event published now: those whose manifest subscribes to `name` and whose stored
+   * state is enabled (in whichever kernel instance runs them).
+   */
+  async subscribersOf(name: string): Promise<string[]> {
+    const candidates = [...this.discovered.values()].filter((p) =>
+      p.manifest?.contributes.events?.some((e) => e.name === name),
+    );
+    if (candidates.length === 0) return [];
+    const stored = await this.o.store.all();
+    return candidates.filter((p) => stored.get(p.id)?.state === 'enabled').map((p) => p.id);
   }
 
   activePlugins(): ActivePlugin[] {
@@ -167,6 +202,8 @@ export class PluginManager {
     }
     this.assertNoPrefixConflict(manifest);
     try {
+      const jobs = manifest.contributes.jobs ?? [];
+      validateJobs(jobs);
       if (manifest.permissions.db?.own || manifest.permissions.db?.read?.length) {
         await provisionPlugin(
           this.o.pool,
@@ -197,6 +234,8 @@ export class PluginManager {
         scope.onDispose(() => {
           this.active.delete(id);
         });
+        // Registered last, so disposed first: no job starts on an instance being stopped.
+        if (jobs.length) scope.onDispose(this.o.jobs.register(id, jobs, instance));
       } catch (err) {
         await this.o.scopes.dispose(id);
         throw err;
@@ -207,6 +246,8 @@ export class PluginManager {
         actorId,
       );
       await this.o.services.log.write(id, { level: 'info', message: `enabled version ${manifest.version}` });
+      // Deliveries that waited while it was disabled can go now.
+      if (manifest.contributes.events?.length) this.o.delivery.wake();
       return this.get(id);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);

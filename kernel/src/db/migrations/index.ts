@@ -1,6 +1,7 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { M0001KernelCore } from './m0001-kernel-core.js';
 import { M0002PluginPlatform } from './m0002-plugin-platform.js';
+import { M0003HostApiEventsJobsEmail } from './m0003-host-api-events-jobs-email.js';
 
 /**
  * The kernel's migrations in order. Listed in code rather than discovered on disk so they work the same under
@@ -9,4 +10,5 @@ import { M0002PluginPlatform } from './m0002-plugin-platform.js';
 export const kernelMigrations: MigrationObject[] = [
   { name: 'm0001-kernel-core', class: M0001KernelCore },
   { name: 'm0002-plugin-platform', class: M0002PluginPlatform },
+  { name: 'm0003-host-api-events-jobs-email', class: M0003HostApiEventsJobsEmail },
 ];
