@@ -1,46 +1,23 @@
 /**
- * Shapes of the kernel's API responses, as the tests read them.
+ * Shapes of the kernel's API responses, as the tests read them — the SDK's published shapes under the names
+ * the suites use, so tests check the very contract clients compile against.
  * @module
  */
+
 import type { GroupView, UserView } from '@goatflow/kernel';
+import type { ApiAuditEntry, ApiErrorBody, ApiHealth, ApiList, ApiSession, ApiUser } from '@goatflow/sdk';
 
 export type { GroupView, UserView };
 
-export interface ErrorBody {
-  error: { code: string; message: string; details?: { path: string; message: string }[] };
-}
+export type ErrorBody = ApiErrorBody;
 
 export interface LoginBody {
   status: 'authenticated';
-  user: UserView;
+  user: ApiUser;
   csrfToken: string;
 }
 
-export interface MeBody {
-  user: UserView;
-  csrfToken: string | null;
-}
-
-export interface ListBody<T> {
-  items: T[];
-  total: number;
-}
-
-export interface AuditItem {
-  id: number;
-  at: string;
-  actorUserId: number | null;
-  actorLogin: string | null;
-  action: string;
-  targetType: string | null;
-  targetId: string | null;
-  ip: string | null;
-  requestId: string | null;
-  details: Record<string, unknown>;
-}
-
-export interface HealthBody {
-  status: string;
-  database: string;
-  version: string;
-}
+export type MeBody = ApiSession;
+export type ListBody<T> = ApiList<T>;
+export type AuditItem = ApiAuditEntry;
+export type HealthBody = ApiHealth;
