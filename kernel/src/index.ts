@@ -62,4 +62,3 @@ export {
   WASM_DEFAULTS,
   type WasmPluginOptions,
 } from './runtimes/wasm/index.js';
-export { freePort } from './server/free-port.js';

@@ -7,9 +7,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '@goatflow/kernel';
+
 import { afterAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../support/http-client.js';
+import { freePort } from '../support/ports.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'goatflow-start-'));

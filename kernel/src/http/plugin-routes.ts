@@ -41,7 +41,7 @@ function findRoute(plugins: PluginManager, req: Request): Match | undefined {
     ? [plugins.activePlugin(own[1]!)].filter((p) => p !== undefined)
     : plugins.activePlugins();
   for (const plugin of candidates) {
-    for (const route of plugin.routes) {
+    for (const route of plugin.manifest.contributes.routes ?? []) {
       if (route.method !== method) continue;
       const absolute = route.path.startsWith('/api/');
       if (own ? absolute : !absolute) continue;

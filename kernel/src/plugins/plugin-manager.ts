@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { PluginManifest, PluginPermissions, PluginRoute } from '@goatflow/sdk';
+import type { PluginManifest, PluginPermissions } from '@goatflow/sdk';
 import i18next, { type i18n as I18n } from 'i18next';
 import type pg from 'pg';
 import type { PluginScopes } from '../container/plugin-scopes.js';
@@ -50,7 +50,6 @@ export interface ActivePlugin {
   dir: string;
   manifest: PluginManifest;
   instance: PluginInstance;
-  routes: PluginRoute[];
   /** Its translation bundles, when it declares any. */
   i18n: I18n | undefined;
 }
@@ -228,7 +227,6 @@ export class PluginManager {
           dir: plugin.dir,
           manifest,
           instance,
-          routes: manifest.contributes.routes ?? [],
           i18n: calling.i18n,
         });
         scope.onDispose(() => {

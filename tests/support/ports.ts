@@ -1,6 +1,6 @@
 import net from 'node:net';
 
-/** Asks the OS for a free loopback port, for a server that will be started by another process. */
+/** Asks the OS for a free loopback port, for a server a test starts in another process. */
 export function freePort(host = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
