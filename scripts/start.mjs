@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// `npm start`: builds the web shell when it is missing or older than its sources, then runs the kernel from its
-// TypeScript sources in this same process (so SIGTERM/SIGINT reach the kernel's graceful shutdown directly).
-import { execFileSync } from 'node:child_process';
+// `npm start`: builds the web shell when it is missing or older than its sources, and the example WASM plugins
+// likewise, then runs the kernel from its TypeScript sources in this same process (so SIGTERM/SIGINT reach the
+// kernel's graceful shutdown directly).
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,6 +44,18 @@ if (!process.env.GOATFLOW_WEB_DIR && webIsStale()) {
       stdio: 'inherit',
     },
   );
+}
+
+// The example WASM plugins ship as source; build-wasm.mjs builds what is missing or stale and is quick when
+// nothing is. Without a compiler (a production install without devDependencies) the server still starts: only
+// those examples cannot be enabled until they are built.
+const wasm = spawnSync(
+  process.execPath,
+  [path.join(root, 'scripts', 'build-wasm.mjs'), '--examples', '--quiet'],
+  { cwd: root, stdio: 'inherit' },
+);
+if (wasm.status !== 0) {
+  process.stderr.write('Building the example WASM plugins failed (see above); starting without them.\n');
 }
 
 const { register } = await import('tsx/esm/api');

@@ -89,6 +89,7 @@ export async function startKernel(config: KernelConfig, options: StartOptions = 
       groups: container.resolve(TOKENS.GroupService),
       audit: container.resolve(TOKENS.AuditLog),
       plugins: platform.manager,
+      pluginInstaller: platform.installer,
       pluginLog: platform.log,
       webDir: resolveWebDir(config.webDir),
       version: KERNEL_VERSION,

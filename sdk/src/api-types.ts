@@ -1,8 +1,9 @@
 /**
- * The JSON shapes of the kernel's identity API, shared by the kernel (which produces them), the web shell and
+ * The JSON shapes of the kernel's identity and plugin administration APIs, shared by the kernel (which produces them), the web shell and
  * any API client (which read them), so the three cannot drift apart.
  * @module
  */
+import type { PluginPermissions } from './manifest/index.js';
 
 /** Languages the UI and the kernel's messages are available in. */
 export type Locale = 'en' | 'de';
@@ -106,4 +107,61 @@ export interface ApiHealth {
   status: 'ok' | 'degraded';
   database: 'ok' | 'unavailable';
   version: string;
+}
+
+/** Where a plugin is in its lifecycle, as `/api/admin/plugins` reports it. */
+export type ApiPluginState = 'installed' | 'enabled' | 'disabled' | 'degraded' | 'quarantined' | 'failed';
+
+/** Every {@link ApiPluginState}, in lifecycle order. */
+export const PLUGIN_STATES: readonly ApiPluginState[] = [
+  'installed',
+  'enabled',
+  'disabled',
+  'degraded',
+  'quarantined',
+  'failed',
+];
+
+/** What the runtime says about a running plugin. */
+export interface ApiPluginHealth {
+  state: 'starting' | 'running' | 'restarting' | 'quarantined' | 'stopped';
+  /** OS process id of a gRPC plugin process. */
+  pid?: number;
+  restarts?: number;
+  lastError?: string;
+}
+
+/** One plugin at `GET /api/admin/plugins` and `GET /api/admin/plugins/:id`. */
+export interface ApiPluginStatus {
+  id: string;
+  name: string;
+  version: string | undefined;
+  runtime: 'wasm' | 'grpc' | undefined;
+  /** Bundled in plugins-core: enabled by default with what it asks for granted. */
+  firstParty: boolean;
+  state: ApiPluginState;
+  health: ApiPluginHealth | undefined;
+  requested: PluginPermissions;
+  granted: PluginPermissions;
+  /** Requested permissions the grant does not cover, e.g. `http:api.example.com` or `cache`. */
+  missingGrants: string[];
+  /** Manifest problems, by JSON path. */
+  issues: { path: string; message: string }[];
+  lastError: string | undefined;
+  /** The JSON Schema of the plugin's settings (`contributes.settings`), or null when it has none. */
+  settingsSchema: Record<string, unknown> | null;
+  /** The settings in effect: the manifest's `settingsDefaults` overlaid with what an admin saved. */
+  settings: Record<string, unknown>;
+}
+
+/** The severities of a plugin's log, least severe first. */
+export type ApiPluginLogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
+
+/** One line of `GET /api/admin/plugins/:id/logs`. */
+export interface ApiPluginLogLine {
+  id: number;
+  /** ISO 8601. */
+  at: string;
+  level: ApiPluginLogLevel;
+  message: string;
 }

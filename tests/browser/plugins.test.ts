@@ -6,35 +6,23 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Kernel } from '@goatflow/kernel';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, waitForText } from '../support/browser.js';
-import { freshDatabase, type TestDatabase } from '../support/database.js';
-import { ADMIN_PASSWORD, adminClient, startTestKernel } from '../support/kernel.js';
+import {
+  type BrowserSession,
+  screenshot,
+  signIn,
+  startBrowserSession,
+  waitForText,
+} from '../support/browser.js';
+import { ADMIN_PASSWORD, adminClient } from '../support/kernel.js';
 
 const pluginDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'plugins');
 const PLUGIN = 'hello-widget';
 
-let db: TestDatabase;
-let kernel: Kernel;
-let browser: Browser;
-let context: BrowserContext;
+let session: BrowserSession;
 /** The admin's one page for the whole lifecycle: that it is never reloaded is part of what is tested. */
 let page: Page;
-
-async function screenshot(target: Page, name: string): Promise<void> {
-  const dir = process.env.GOATFLOW_SCREENSHOT_DIR;
-  if (dir) await target.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
-}
-
-async function signIn(target: Page, login: string, password: string): Promise<void> {
-  await target.goto('/');
-  await target.getByTestId('login-input').fill(login);
-  await target.getByTestId('password-input').fill(password);
-  await target.getByTestId('login-submit').click();
-  await target.getByTestId('dashboard').waitFor();
-}
 
 async function openPluginAdmin(): Promise<void> {
   await page.getByTestId('nav-admin-plugins').click();
@@ -52,22 +40,15 @@ async function sameDocument(): Promise<boolean> {
 }
 
 beforeAll(async () => {
-  db = await freshDatabase();
-  kernel = await startTestKernel({ databaseUrl: db.url, env: { GOATFLOW_PLUGIN_DIR: pluginDir } });
-  browser = await launchBrowser();
-  context = await browser.newContext({
-    baseURL: kernel.url,
-    locale: 'en-US',
+  session = await startBrowserSession({
+    kernel: { env: { GOATFLOW_PLUGIN_DIR: pluginDir } },
     viewport: { width: 1360, height: 860 },
   });
-  page = await context.newPage();
+  page = session.page;
 });
 
 afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await kernel?.stop();
-  await db?.drop();
+  await session?.stop();
 });
 
 describe('a plugin at /admin/plugins and in the shell', () => {
@@ -206,7 +187,7 @@ describe('a plugin at /admin/plugins and in the shell', () => {
   });
 
   it('an agent sees the widget, menu entry and page in their language, and no admin entry', async () => {
-    const admin = await adminClient(kernel);
+    const admin = await adminClient(session.kernel);
     const created = await admin.post('/api/admin/users', {
       login: 'greta',
       type: 'agent',
@@ -218,7 +199,7 @@ describe('a plugin at /admin/plugins and in the shell', () => {
     });
     expect(created.status).toBe(201);
 
-    const agentContext = await browser.newContext({ baseURL: kernel.url, locale: 'en-US' });
+    const agentContext = await session.browser.newContext({ baseURL: session.kernel.url, locale: 'en-US' });
     try {
       const agentPage = await agentContext.newPage();
       await signIn(agentPage, 'greta', 'greta-password-1');

@@ -40,4 +40,51 @@ describe.skipIf(process.env.DATABASE_URL)('embedded PGlite behind pglite-socket'
     }
     expect({ wrong, errors }).toEqual({ wrong: 0, errors: 0 });
   }, 120_000);
+
+  it('delivers a notification to the connections listening on its channel, not to the notifier', async () => {
+    const db = await startEmbeddedDatabase({ maxConnections: 8 });
+    const connect = async () => {
+      const c = new pg.Client({ connectionString: db.url });
+      await c.connect();
+      return c;
+    };
+    const [listener, quoted, notifier] = [await connect(), await connect(), await connect()];
+    const heard: Record<string, string[]> = { listener: [], quoted: [], notifier: [] };
+    listener.on('notification', (m) => heard.listener!.push(`${m.channel}:${m.payload}`));
+    quoted.on('notification', (m) => heard.quoted!.push(`${m.channel}:${m.payload}`));
+    notifier.on('notification', (m) => heard.notifier!.push(`${m.channel}:${m.payload}`));
+    try {
+      await listener.query('LISTEN changes');
+      await quoted.query('listen "Mixed Case"');
+      await notifier.query(`notify changes, 'one'`);
+      await notifier.query(`select pg_notify('Mixed Case', 'two')`);
+      // A notification sent inside a transaction arrives at commit, in the same answer as other rows.
+      await notifier.query('begin');
+      await notifier.query(`select pg_notify('changes', repeat('x', 7000))`);
+      await notifier.query('commit');
+      // Large answers around a notification stay intact.
+      const big = await notifier.query(
+        `select g, repeat('y', 200) as pad, pg_notify('changes', 'row' || g) from generate_series(1, 3) g`,
+      );
+      const many = await listener.query('select g from generate_series(1, 20000) g');
+      await listener.query('unlisten changes');
+      await notifier.query(`notify changes, 'after unlisten'`);
+      await new Promise((r) => setTimeout(r, 200));
+      await Promise.all([listener.query('select 1'), quoted.query('select 1')]);
+      expect(big.rows.map((r) => r.g)).toEqual([1, 2, 3]);
+      expect(many.rows).toHaveLength(20000);
+      expect(heard.listener).toEqual([
+        'changes:one',
+        `changes:${'x'.repeat(7000)}`,
+        'changes:row1',
+        'changes:row2',
+        'changes:row3',
+      ]);
+      expect(heard.quoted).toEqual(['Mixed Case:two']);
+      expect(heard.notifier).toEqual([]);
+    } finally {
+      await Promise.all([listener, quoted, notifier].map((c) => c.end().catch(() => {})));
+      await db.stop();
+    }
+  }, 60_000);
 });

@@ -159,6 +159,28 @@ describe('plugin migrations', () => {
     expect((spill as Error).message).toMatch(/permission denied/);
   });
 
+  it('grant exactly the views in the grant: a withdrawn view is revoked from the role', async () => {
+    const asRole = async (role: string, sql: string) => {
+      const client = await pool.connect();
+      try {
+        await client.query('begin');
+        await client.query(`select set_config('role', '${role}', true)`);
+        return await client.query(sql);
+      } finally {
+        await client.query('rollback');
+        client.release();
+      }
+    };
+    await provisionPlugin(pool, 'epsilon', [], ['beta.public_notes']);
+    expect((await asRole('plugin_epsilon', 'select note from beta.public_notes')).rows).toEqual([
+      { note: 'hello' },
+    ]);
+    await provisionPlugin(pool, 'epsilon', [], []);
+    await expect(asRole('plugin_epsilon', 'select note from beta.public_notes')).rejects.toMatchObject({
+      code: '42501',
+    });
+  });
+
   it('apply only what is new on upgrade and refuse an edited migration', async () => {
     const first = [{ name: '001-a.sql', sql: 'create table a (id int)' }];
     expect(await provisionPlugin(pool, 'delta', first, [])).toEqual(['001-a.sql']);

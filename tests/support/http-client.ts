@@ -23,14 +23,21 @@ export class ApiClient {
     headers: Record<string, string> = {},
   ): Promise<ApiResponse<T>> {
     const h: Record<string, string> = { ...headers };
-    if (body !== undefined && !h['content-type']) h['content-type'] = 'application/json';
+    // A FormData body is sent as multipart/form-data; fetch writes that content type with its boundary.
+    const form = body instanceof FormData;
+    if (body !== undefined && !form && !h['content-type']) h['content-type'] = 'application/json';
     if (this.cookie) h.cookie = this.cookie;
     if (this.sendCsrf && this.csrfToken && method !== 'GET' && !('x-csrf-token' in h))
       h['x-csrf-token'] = this.csrfToken;
     const res = await fetch(this.baseUrl + path, {
       method,
       headers: h,
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      body:
+        body === undefined
+          ? undefined
+          : typeof body === 'string' || body instanceof FormData
+            ? body
+            : JSON.stringify(body),
     });
     for (const c of res.headers.getSetCookie()) {
       const [pair] = c.split(';');

@@ -7,6 +7,8 @@ export const ERROR_CODES = {
   validation_failed: 400,
   bad_request: 400,
   malformed_json: 400,
+  /** An uploaded plugin package that cannot be installed: unsafe or unreadable archive, missing or invalid manifest. */
+  invalid_package: 400,
   unauthenticated: 401,
   invalid_credentials: 401,
   csrf_failed: 403,

@@ -67,6 +67,22 @@ export class ConflictError extends KernelError {
   }
 }
 
+/** An uploaded plugin package that cannot be installed; `details` name each problem (archive entry or manifest path). */
+export class InvalidPackageError extends KernelError {
+  constructor(message: string, details?: FieldIssue[]) {
+    super('invalid_package', message, details ? { details } : {});
+    this.name = 'InvalidPackageError';
+  }
+}
+
+/** A request body, upload or unpacked archive over one of the kernel's size caps. */
+export class PayloadTooLargeError extends KernelError {
+  constructor(message: string, details?: FieldIssue[]) {
+    super('payload_too_large', message, details ? { details } : {});
+    this.name = 'PayloadTooLargeError';
+  }
+}
+
 export class UnauthenticatedError extends KernelError {
   constructor(message = 'Sign in first: this request needs a valid session.') {
     super('unauthenticated', message);

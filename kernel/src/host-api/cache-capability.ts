@@ -1,6 +1,8 @@
 /**
  * `cache.get / set / delete`: a key/value cache per plugin with a TTL, in this kernel's memory (lru-cache).
- * Plugins cannot see each other's keys: every key is stored under the plugin's namespace.
+ * Plugins cannot see each other's keys: every key is stored under the plugin's namespace. Each instance keeps its
+ * own entries; a write or delete is announced (`onChange`) so the other instances drop their copy of the key
+ * instead of serving a stale value.
  * @module
  */
 import { LRUCache } from 'lru-cache';
@@ -10,6 +12,8 @@ const MAX_VALUE_BYTES = 256 * 1024;
 const MAX_TTL_SECONDS = 7 * 24 * 3600;
 
 export class PluginCache {
+  /** Told of every local write, delete or clear: `key` undefined means all of the plugin's keys. */
+  onChange: ((pluginId: string, key?: string) => void) | undefined;
   private readonly entries = new LRUCache<string, string>({
     maxSize: 64 * 1024 * 1024,
     sizeCalculation: (value, key) => value.length + key.length,
@@ -34,16 +38,34 @@ export class PluginCache {
       throw new HostApiError('invalid_argument', `ttlSeconds must be between 1 and ${MAX_TTL_SECONDS}`);
     }
     this.entries.set(this.key(pluginId, key), json, { ttl: ttl * 1000 });
+    this.onChange?.(pluginId, key as string);
   }
 
   delete(pluginId: string, key: unknown): boolean {
-    return this.entries.delete(this.key(pluginId, key));
+    const deleted = this.entries.delete(this.key(pluginId, key));
+    this.onChange?.(pluginId, key as string);
+    return deleted;
   }
 
-  /** Drops every key of a plugin (on disable). */
+  /** Drops every key of a plugin (on disable), here and in the other instances. */
   clear(pluginId: string): void {
+    this.invalidate(pluginId);
+    this.onChange?.(pluginId);
+  }
+
+  /** Drops keys another instance changed (all of the plugin's keys when `keys` is undefined), silently. */
+  invalidate(pluginId: string, keys?: readonly string[]): void {
+    if (keys) {
+      for (const key of keys) this.entries.delete(`${pluginId}\u0000${key}`);
+      return;
+    }
     const prefix = `${pluginId}\u0000`;
     for (const k of this.entries.keys()) if (k.startsWith(prefix)) this.entries.delete(k);
+  }
+
+  /** Drops everything (after missed cluster messages: a cache may always be emptied). */
+  invalidateAll(): void {
+    this.entries.clear();
   }
 
   private key(pluginId: string, key: unknown): string {

@@ -21,8 +21,12 @@ import type { PluginCaller } from './plugins-call-capability.js';
 /** What the dispatcher needs to know about the plugin a call comes from. */
 export interface CallingPlugin {
   id: string;
+  /** Replaced in place when an admin changes the grant: the next call is checked against the new one. */
   granted: PluginPermissions;
+  /** The settings in effect now. */
   settings: () => Record<string, unknown>;
+  /** Takes newly saved settings (the defaults are applied on top); absent for plugins that cannot change. */
+  updateSettings?: (saved: Record<string, unknown>) => void;
   i18n: I18n | undefined;
 }
 

@@ -17,6 +17,7 @@ import type { GroupService } from '../identity/groups.js';
 import type { LoginPipeline } from '../identity/login-pipeline.js';
 import type { UserService } from '../identity/users.js';
 import type { Logger } from '../log/logger.js';
+import type { PluginInstaller } from '../plugins/plugin-installer.js';
 import type { PluginManager } from '../plugins/plugin-manager.js';
 import { authenticate, csrfProtection, requireAdmin } from './auth-middleware.js';
 import { jsonBody } from './body.js';
@@ -24,6 +25,7 @@ import { errorHandler, notFoundApi } from './errors.js';
 import { pluginRoutes } from './plugin-routes.js';
 import { adminRoutes } from './routes/admin.js';
 import { adminOutboxRoutes } from './routes/admin-outbox.js';
+import { adminPluginUploadRoutes, PLUGIN_UPLOAD_PATH } from './routes/admin-plugin-upload.js';
 import { adminPluginRoutes } from './routes/admin-plugins.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
@@ -40,6 +42,7 @@ export interface AppServices {
   groups: GroupService;
   audit: AuditLog;
   plugins: PluginManager;
+  pluginInstaller: PluginInstaller;
   pluginLog: PluginLog;
   webDir: string;
   version: string;
@@ -83,11 +86,12 @@ export function createApp(s: AppServices): Express {
   );
 
   app.use('/api/health', healthRoutes(s.orm, s.version));
-  app.use('/api', ...jsonBody(s.config.bodyLimitBytes));
+  app.use('/api', ...jsonBody(s.config.bodyLimitBytes, [PLUGIN_UPLOAD_PATH]));
   app.use('/api', authenticate(s.auth, s.pipeline));
   app.use('/api/admin', requireAdmin);
   app.use('/api', csrfProtection(['/auth/login']));
   app.use('/api/auth', authRoutes(s.auth, s.users, s.config.sessionMaxAgeSeconds));
+  app.use('/api/admin/plugins', adminPluginUploadRoutes(s.pluginInstaller));
   app.use('/api/admin/plugins', adminPluginRoutes(s.plugins, s.pluginLog, s.audit));
   app.use('/api/admin/outbox', adminOutboxRoutes(s.orm));
   app.use('/api/admin', adminRoutes(s.users, s.groups, s.audit));

@@ -6,7 +6,12 @@
 import express, { type RequestHandler } from 'express';
 import { KernelError } from '../errors/index.js';
 
-export function jsonBody(limitBytes: number): RequestHandler[] {
+/**
+ * @param multipartPaths - routes (relative to `/api`) that take `multipart/form-data` uploads instead; they read
+ *   the body themselves. Such a write still needs the CSRF header, which a cross-site form cannot send.
+ */
+export function jsonBody(limitBytes: number, multipartPaths: string[] = []): RequestHandler[] {
+  const uploads = new Set(multipartPaths);
   const parse = express.json({
     limit: limitBytes,
     strict: false,
@@ -15,7 +20,9 @@ export function jsonBody(limitBytes: number): RequestHandler[] {
   const requireJson: RequestHandler = (req, _res, next) => {
     const hasBody =
       req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
-    if (hasBody && !req.is(['application/json', 'application/*+json'])) {
+    // Routing ignores case and a trailing slash, so the exemption does too.
+    const upload = uploads.has(req.path.toLowerCase().replace(/\/+$/, '')) && req.is('multipart/form-data');
+    if (hasBody && !upload && !req.is(['application/json', 'application/*+json'])) {
       next(
         new KernelError(
           'unsupported_media_type',

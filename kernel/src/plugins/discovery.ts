@@ -7,6 +7,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { type ManifestIssue, type PluginManifest, validateManifest } from '@goatflow/sdk';
+import { settingsManifestIssues } from './plugin-settings.js';
 
 export const MANIFEST_FILE = 'goatflow-plugin.json';
 
@@ -14,6 +15,8 @@ export interface PluginRoot {
   dir: string;
   /** Plugins from this root are first-party: enabled by default with what they ask for granted. */
   firstParty: boolean;
+  /** Only these sub-folders (paths relative to `dir`) hold plugins; when unset, every sub-folder is looked at. */
+  folders?: string[];
 }
 
 export interface DiscoveredPlugin {
@@ -31,10 +34,8 @@ export async function discoverPlugins(
 ): Promise<DiscoveredPlugin[]> {
   const found = new Map<string, DiscoveredPlugin>();
   for (const root of roots) {
-    const entries = await fs.readdir(root.dir, { withFileTypes: true }).catch(() => []);
-    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-      if (!entry.isDirectory()) continue;
-      const dir = path.join(root.dir, entry.name);
+    for (const folder of root.folders ?? (await subfolders(root.dir))) {
+      const dir = path.join(root.dir, folder);
       const file = path.join(dir, MANIFEST_FILE);
       let text: string;
       try {
@@ -42,7 +43,7 @@ export async function discoverPlugins(
       } catch {
         continue; // not a plugin folder
       }
-      const plugin = readManifest(text, dir, entry.name, root.firstParty, kernelApiVersion);
+      const plugin = readManifest(text, dir, folder, root.firstParty, kernelApiVersion);
       const clash = found.get(plugin.id);
       if (clash) {
         plugin.issues.push({ path: '/id', message: `the id "${plugin.id}" is already used by ${clash.dir}` });
@@ -55,7 +56,16 @@ export async function discoverPlugins(
   return [...found.values()];
 }
 
-function readManifest(
+async function subfolders(dir: string): Promise<string[]> {
+  const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
+  return entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort((a, b) => a.localeCompare(b));
+}
+
+/** Parses and validates a manifest's text; `folder` names the plugin when the text has no usable id. */
+export function readManifest(
   text: string,
   dir: string,
   folder: string,
@@ -76,7 +86,9 @@ function readManifest(
   }
   const id = typeof (json as { id?: unknown })?.id === 'string' ? (json as { id: string }).id : folder;
   const result = validateManifest(json, kernelApiVersion);
-  return result.ok
-    ? { id, dir, firstParty, manifest: result.manifest, issues: [] }
-    : { id, dir, firstParty, manifest: undefined, issues: result.issues };
+  if (!result.ok) return { id, dir, firstParty, manifest: undefined, issues: result.issues };
+  const issues = settingsManifestIssues(result.manifest);
+  return issues.length
+    ? { id, dir, firstParty, manifest: undefined, issues }
+    : { id, dir, firstParty, manifest: result.manifest, issues: [] };
 }

@@ -6,42 +6,32 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { PluginManifest, PluginPermissions } from '@goatflow/sdk';
+import type { ApiPluginState, ApiPluginStatus, PluginManifest, PluginPermissions } from '@goatflow/sdk';
 import i18next, { type i18n as I18n } from 'i18next';
 import type pg from 'pg';
+import type { ClusterMessage } from '../cluster/cluster-bus.js';
 import type { PluginScopes } from '../container/plugin-scopes.js';
+import { ValidationError } from '../errors/index.js';
 import { type CallingPlugin, type HostServices, hostCallHandler } from '../host-api/dispatcher.js';
 import type { EventBus } from '../host-api/event-bus.js';
 import type { Logger } from '../log/logger.js';
-import type { PluginInstance, RuntimeHealth } from '../runtimes/contract.js';
+import type { PluginInstance } from '../runtimes/contract.js';
 import { HostServer, startGrpcPlugin } from '../runtimes/grpc/index.js';
 import { loadWasmPlugin } from '../runtimes/wasm/index.js';
 import { type DiscoveredPlugin, discoverPlugins, type PluginRoot } from './discovery.js';
 import type { EventDispatcher } from './event-dispatcher.js';
 import { missingGrants } from './grants.js';
 import { type JobScheduler, validateJobs } from './job-scheduler.js';
+import type { PackageFolder } from './package-folder.js';
 import { type PluginMigration, provisionPlugin } from './plugin-schema.js';
+import { effectiveSettings, maskSecrets, unmaskSecrets, validateSettings } from './plugin-settings.js';
 import type { PluginStateStore, StoredPlugin } from './plugin-state-store.js';
 
 /** The kernel API version plugins declare compatibility with in `kernelApi`. */
 export const KERNEL_API_VERSION = '1.0.0';
 
-export type PluginState = 'installed' | 'enabled' | 'disabled' | 'degraded' | 'quarantined' | 'failed';
-
-export interface PluginStatus {
-  id: string;
-  name: string;
-  version: string | undefined;
-  runtime: 'wasm' | 'grpc' | undefined;
-  firstParty: boolean;
-  state: PluginState;
-  health: RuntimeHealth | undefined;
-  requested: PluginPermissions;
-  granted: PluginPermissions;
-  missingGrants: string[];
-  issues: { path: string; message: string }[];
-  lastError: string | undefined;
-}
+export type PluginState = ApiPluginState;
+export type PluginStatus = ApiPluginStatus;
 
 /** A running plugin as the HTTP layer sees it. */
 export interface ActivePlugin {
@@ -52,6 +42,8 @@ export interface ActivePlugin {
   instance: PluginInstance;
   /** Its translation bundles, when it declares any. */
   i18n: I18n | undefined;
+  /** What its host calls are checked against; grant and settings changes update it in place, live. */
+  calling: CallingPlugin;
 }
 
 export interface PluginManagerOptions {
@@ -68,6 +60,10 @@ export interface PluginManagerOptions {
   jobs: JobScheduler;
   /** Delivers published events to this kernel's enabled subscribers. */
   delivery: EventDispatcher;
+  /** Tells the other kernel instances on the same database what changed. */
+  announce: (message: ClusterMessage) => Promise<void>;
+  /** Uploaded plugin packages: unpacked from the database into this folder on every rescan (third-party). */
+  packages?: PackageFolder;
 }
 
 export class PluginLifecycleError extends Error {
@@ -103,8 +99,31 @@ export class PluginManager {
   }
 
   async rescan(): Promise<void> {
-    const found = await discoverPlugins(this.o.roots, KERNEL_API_VERSION);
+    const roots = [...this.o.roots];
+    if (this.o.packages) {
+      // The uploaded packages' folder is first brought in line with the database (kernel.plugin_packages).
+      const inUse = new Set([...this.active.values()].map((a) => a.dir));
+      roots.push(await this.o.packages.sync(inUse));
+    }
+    const found = await discoverPlugins(roots, KERNEL_API_VERSION);
     this.discovered = new Map(found.map((p) => [p.id, p]));
+  }
+
+  /**
+   * HOOK for uploaded packages: the set in `kernel.plugin_packages` changed. Unpacks what is new into this
+   * kernel's folder, rescans and reconciles. The installer calls it with `announce: true` after an upload, which
+   * tells the other instances (`{kind: 'packages'}`); their cluster bus calls it (or `rescan`, which syncs too)
+   * without `announce`.
+   */
+  async packagesChanged(options: { announce?: boolean } = {}): Promise<void> {
+    await this.rescan();
+    await this.reconcileAll();
+    if (options.announce) await this.o.announce({ kind: 'packages' });
+  }
+
+  /** The folder a discovered plugin was read from. */
+  discoveredDir(id: string): string | undefined {
+    return this.discovered.get(id)?.dir;
   }
 
   activePlugin(id: string): ActivePlugin | undefined {
@@ -153,12 +172,78 @@ export class PluginManager {
     return this.status(plugin, await this.o.store.get(id));
   }
 
-  /** Grants the given permissions (replacing the previous grant). */
-  async grant(id: string, granted: PluginPermissions, actorId?: number): Promise<PluginStatus> {
-    const plugin = this.requireDiscovered(id);
-    const stored = (await this.o.store.get(id)) ?? this.initialState(plugin);
-    await this.o.store.put(id, { ...stored, granted }, actorId);
-    return this.get(id);
+  /**
+   * Grants the given permissions (replacing the previous grant), live: a running plugin's next host call is
+   * checked against the new grant. A grant that no longer covers what the plugin needs disables it.
+   */
+  grant(id: string, granted: PluginPermissions, actorId?: number): Promise<PluginStatus> {
+    return this.exclusive(id, async () => {
+      const plugin = this.requireDiscovered(id);
+      const stored = (await this.o.store.get(id)) ?? this.initialState(plugin);
+      const next: StoredPlugin = { ...stored, granted };
+      const missing = plugin.manifest ? missingGrants(plugin.manifest.permissions, granted) : [];
+      if (missing.length && this.active.has(id)) {
+        await this.stopRuntime(id);
+        next.state = 'disabled';
+        next.lastError = `disabled because the grant no longer covers: ${missing.join(', ')}`;
+        await this.o.services.log.write(id, { level: 'warn', message: next.lastError });
+      }
+      await this.o.store.put(id, next, actorId);
+      await this.applyLive(id, next);
+      await this.o.announce({ kind: 'plugin', id });
+      return this.get(id);
+    });
+  }
+
+  /**
+   * Saves a plugin's settings after checking them, with its defaults, against the JSON Schema its manifest
+   * declares; a running plugin reads them on its next `config.get`.
+   */
+  saveSettings(id: string, settings: Record<string, unknown>, actorId?: number): Promise<PluginStatus> {
+    return this.exclusive(id, async () => {
+      const plugin = this.requireDiscovered(id);
+      const schema = plugin.manifest?.contributes.settings;
+      if (!schema) {
+        throw new PluginLifecycleError(
+          'conflict',
+          `${id} has no settings: its manifest declares no settings schema`,
+        );
+      }
+      const stored = (await this.o.store.get(id)) ?? this.initialState(plugin);
+      const saved = unmaskSecrets(schema, settings, stored.settings);
+      const issues = validateSettings(schema, effectiveSettings(plugin.manifest, saved));
+      if (issues.length) throw new ValidationError(issues);
+      const next = { ...stored, settings: saved };
+      await this.o.store.put(id, next, actorId);
+      await this.applyLive(id, next);
+      await this.o.services.log.write(id, { level: 'info', message: 'settings changed' });
+      await this.o.announce({ kind: 'plugin', id });
+      return this.get(id);
+    });
+  }
+
+  /**
+   * Makes this instance match what is stored for a plugin after another instance changed it: starts or stops
+   * its runtime and takes over its grant and settings. Nothing is written.
+   */
+  reconcile(id: string): Promise<void> {
+    return this.exclusive(id, async () => {
+      const plugin = this.discovered.get(id);
+      const stored = await this.o.store.get(id);
+      if (!plugin || !stored) return;
+      const wanted = stored.state === 'enabled' && plugin.manifest !== undefined;
+      if (!wanted && this.active.has(id)) await this.stopRuntime(id);
+      else if (wanted && !this.active.has(id)) {
+        await this.startLocal(plugin, stored).catch((err: unknown) => {
+          this.o.logger.warn({ plugin: id, err: (err as Error).message }, 'plugin could not be started here');
+        });
+      } else await this.applyLive(id, stored);
+    });
+  }
+
+  /** Reconciles every plugin (after this instance may have missed notifications). */
+  async reconcileAll(): Promise<void> {
+    for (const id of this.discovered.keys()) await this.reconcile(id);
   }
 
   enable(id: string, actorId?: number): Promise<PluginStatus> {
@@ -171,6 +256,7 @@ export class PluginManager {
       await this.stopRuntime(id);
       const stored = (await this.o.store.get(id)) ?? this.initialState(plugin);
       await this.o.store.put(id, { ...stored, state: 'disabled' }, actorId);
+      await this.o.announce({ kind: 'plugin', id });
       return this.get(id);
     });
   }
@@ -199,53 +285,15 @@ export class PluginManager {
         `${id} asks for permissions it was not granted: ${missing.join(', ')}. Grant them first.`,
       );
     }
-    this.assertNoPrefixConflict(manifest);
     try {
-      const jobs = manifest.contributes.jobs ?? [];
-      validateJobs(jobs);
-      if (manifest.permissions.db?.own || manifest.permissions.db?.read?.length) {
-        await provisionPlugin(
-          this.o.pool,
-          id,
-          await readMigrations(plugin.dir, manifest),
-          stored.granted.db?.read ?? [],
-        );
-      }
-      const scope = this.o.scopes.create(id);
-      try {
-        const calling: CallingPlugin = {
-          id,
-          granted: stored.granted,
-          settings: () => ({ ...(manifest.settingsDefaults ?? {}), ...stored.settings }),
-          i18n: await loadBundles(plugin.dir, manifest),
-        };
-        const instance = await this.startRuntime(plugin.dir, manifest, calling);
-        scope.onDispose(() => instance.dispose());
-        scope.onDispose(() => this.o.services.cache.clear(id));
-        this.active.set(id, {
-          id,
-          dir: plugin.dir,
-          manifest,
-          instance,
-          i18n: calling.i18n,
-        });
-        scope.onDispose(() => {
-          this.active.delete(id);
-        });
-        // Registered last, so disposed first: no job starts on an instance being stopped.
-        if (jobs.length) scope.onDispose(this.o.jobs.register(id, jobs, instance));
-      } catch (err) {
-        await this.o.scopes.dispose(id);
-        throw err;
-      }
+      await this.startLocal(plugin, stored);
       await this.o.store.put(
         id,
         { ...stored, state: 'enabled', version: manifest.version, lastError: undefined },
         actorId,
       );
       await this.o.services.log.write(id, { level: 'info', message: `enabled version ${manifest.version}` });
-      // Deliveries that waited while it was disabled can go now.
-      if (manifest.contributes.events?.length) this.o.delivery.wake();
+      await this.o.announce({ kind: 'plugin', id });
       return this.get(id);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
@@ -255,6 +303,66 @@ export class PluginManager {
         .catch(() => {});
       throw new PluginLifecycleError('start_failed', `${id} could not be enabled: ${message}`);
     }
+  }
+
+  /** Provisions and starts a plugin in this instance: its schema, runtime, jobs and live grant and settings. */
+  private async startLocal(plugin: DiscoveredPlugin, stored: StoredPlugin): Promise<void> {
+    const manifest = plugin.manifest!;
+    const id = plugin.id;
+    this.assertNoPrefixConflict(manifest);
+    const jobs = manifest.contributes.jobs ?? [];
+    validateJobs(jobs);
+    await this.provision(plugin, stored.granted);
+    const scope = this.o.scopes.create(id);
+    try {
+      let current = effectiveSettings(manifest, stored.settings);
+      const calling: CallingPlugin = {
+        id,
+        granted: stored.granted,
+        settings: () => current,
+        updateSettings: (saved) => {
+          current = effectiveSettings(manifest, saved);
+        },
+        i18n: await loadBundles(plugin.dir, manifest),
+      };
+      const instance = await this.startRuntime(plugin.dir, manifest, calling);
+      scope.onDispose(() => instance.dispose());
+      scope.onDispose(() => this.o.services.cache.clear(id));
+      this.active.set(id, { id, dir: plugin.dir, manifest, instance, i18n: calling.i18n, calling });
+      scope.onDispose(() => {
+        this.active.delete(id);
+      });
+      // Registered last, so disposed first: no job starts on an instance being stopped.
+      if (jobs.length) scope.onDispose(this.o.jobs.register(id, jobs, instance));
+    } catch (err) {
+      await this.o.scopes.dispose(id);
+      throw err;
+    }
+    // Deliveries that waited while it was disabled can go now.
+    if (manifest.contributes.events?.length) this.o.delivery.wake();
+  }
+
+  /** Schema, role, migrations and granted views, for a plugin that uses the database. */
+  private async provision(plugin: DiscoveredPlugin, granted: PluginPermissions): Promise<void> {
+    const manifest = plugin.manifest!;
+    if (!manifest.permissions.db?.own && !manifest.permissions.db?.read?.length) return;
+    await provisionPlugin(
+      this.o.pool,
+      plugin.id,
+      await readMigrations(plugin.dir, manifest),
+      granted.db?.read ?? [],
+    );
+  }
+
+  /** Hands a running plugin its stored grant and settings; its role's views follow the grant. */
+  private async applyLive(id: string, stored: StoredPlugin): Promise<void> {
+    const active = this.active.get(id);
+    if (!active) return;
+    const viewsChanged =
+      JSON.stringify(active.calling.granted.db?.read ?? []) !== JSON.stringify(stored.granted.db?.read ?? []);
+    active.calling.granted = stored.granted;
+    active.calling.updateSettings?.(stored.settings);
+    if (viewsChanged) await this.provision(this.requireDiscovered(id), stored.granted);
   }
 
   private async startRuntime(
@@ -332,6 +440,8 @@ export class PluginManager {
       missingGrants: p.manifest ? missingGrants(p.manifest.permissions, s.granted) : [],
       issues: p.issues,
       lastError: s.lastError ?? (p.issues.length ? 'the manifest is invalid' : undefined),
+      settingsSchema: p.manifest?.contributes.settings ?? null,
+      settings: maskSecrets(p.manifest?.contributes.settings, effectiveSettings(p.manifest, s.settings)),
     };
   }
 

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import pg from 'pg';
 import type { AuditLog } from '../audit/audit-log.js';
+import { ClusterBus, type ClusterMessage } from '../cluster/cluster-bus.js';
 import type { KernelConfig } from '../config/config.js';
 import type { PluginScopes } from '../container/plugin-scopes.js';
 import type { KernelOrm } from '../db/orm.js';
@@ -23,14 +24,22 @@ import type { Logger } from '../log/logger.js';
 import type { PluginRoot } from './discovery.js';
 import { EventDispatcher } from './event-dispatcher.js';
 import { JobScheduler } from './job-scheduler.js';
+import { PackageFolder } from './package-folder.js';
+import { PluginPackageStore } from './package-store.js';
+import { PluginInstaller } from './plugin-installer.js';
 import { PluginManager } from './plugin-manager.js';
 import { PluginStateStore } from './plugin-state-store.js';
 
 export interface PluginPlatform {
   manager: PluginManager;
+  /** Installs uploaded plugin packages (`POST /api/admin/plugins/upload`). */
+  installer: PluginInstaller;
   log: PluginLog;
   stop(): Promise<void>;
 }
+
+/** This kernel's copy of the uploaded plugin packages, under the data directory. */
+export const UPLOADED_PLUGINS_FOLDER = 'uploaded-plugins';
 
 /** Connections for plugin SQL, separate from the kernel's own pool so plugins cannot starve sign-ins. */
 export const PLUGIN_POOL_SIZE = 4;
@@ -73,6 +82,25 @@ export async function startPluginPlatform(deps: {
   });
   const jobs = new JobScheduler({ orm: deps.orm, log, logger: deps.logger, tickMs: config.jobsTickMs });
   const mailer = new Mailer(deps.orm, { smtpUrl: config.smtpUrl, from: config.emailFrom });
+  const cache = new PluginCache();
+  // Listening before the plugins start: a change made elsewhere meanwhile is heard, not missed.
+  const cluster = await ClusterBus.start({
+    databaseUrl: deps.databaseUrl,
+    logger: deps.logger,
+    onMessage: (message) => applyClusterMessage(message, plugins(), cache),
+    onResync: async () => {
+      cache.invalidateAll();
+      await plugins().rescan();
+      await plugins().reconcileAll();
+    },
+  });
+  cache.onChange = (plugin, key) => cluster.cacheChanged(plugin, key);
+  const packageStore = new PluginPackageStore(deps.orm);
+  const packages = new PackageFolder({
+    dir: path.join(config.dataDir, UPLOADED_PLUGINS_FOLDER),
+    store: packageStore,
+    logger: deps.logger,
+  });
   manager = new PluginManager({
     roots: [...bundledRoots(), ...(config.pluginDir ? [{ dir: config.pluginDir, firstParty: false }] : [])],
     pool,
@@ -80,7 +108,7 @@ export async function startPluginPlatform(deps: {
     scopes: deps.scopes,
     services: {
       db: new PluginDatabase(pool, new SqlGuard(), config.pluginSqlTimeoutMs),
-      cache: new PluginCache(),
+      cache,
       log,
       audit: deps.audit,
       identity: new IdentityReader(deps.orm),
@@ -98,12 +126,27 @@ export async function startPluginPlatform(deps: {
     maxMemoryBytes: config.pluginMaxMemoryBytes,
     jobs,
     delivery,
+    announce: (message) => cluster.publish(message),
+    packages,
   });
-  await manager.start();
+  try {
+    await manager.start();
+  } catch (err) {
+    await cluster.stop();
+    await pool.end();
+    throw err;
+  }
   delivery.start();
   const started = manager;
   return {
     manager: started,
+    installer: new PluginInstaller({
+      manager: started,
+      folder: packages,
+      store: packageStore,
+      states: new PluginStateStore(deps.orm),
+      audit: deps.audit,
+    }),
     log,
     async stop() {
       // No new deliveries; the plugins stop (failing what they were running, to be retried later), then what was
@@ -113,7 +156,21 @@ export async function startPluginPlatform(deps: {
       await delivering;
       await jobs.drain();
       mailer.close();
+      await cluster.stop();
       await pool.end();
     },
   };
+}
+
+/** What another instance's change means here. */
+async function applyClusterMessage(message: ClusterMessage, manager: PluginManager, cache: PluginCache) {
+  switch (message.kind) {
+    case 'plugin':
+      return manager.reconcile(message.id);
+    case 'cache':
+      return cache.invalidate(message.plugin, message.keys);
+    case 'packages':
+      await manager.rescan();
+      return manager.reconcileAll();
+  }
 }

@@ -38,7 +38,7 @@ function quoteIdent(name: string): string {
 
 /**
  * Creates the schema and role if missing, runs the migrations not yet applied — all in one transaction, so a
- * failing migration leaves nothing behind — and grants the role its schema and its granted views.
+ * failing migration leaves nothing behind — and grants the role its schema and exactly its granted views.
  * Returns the names of the migrations applied now.
  */
 export async function provisionPlugin(
@@ -108,6 +108,17 @@ export async function provisionPlugin(
       const [s, v] = view.split('.');
       await client.query(`grant usage on schema ${quoteIdent(s!)} to ${role}`);
       await client.query(`grant select on ${quoteIdent(s!)}.${quoteIdent(v!)} to ${role}`);
+    }
+    // A view no longer granted is revoked, so the database refuses it as well as the statement guard.
+    const held = await client.query<{ schema: string; name: string }>(
+      `select table_schema as schema, table_name as name from information_schema.table_privileges
+        where grantee = $1 and privilege_type = 'SELECT' and table_schema <> $2`,
+      [roleOf(pluginId), schemaOf(pluginId)],
+    );
+    for (const { schema: s, name } of held.rows) {
+      if (!readableViews.includes(`${s}.${name}`)) {
+        await client.query(`revoke select on ${quoteIdent(s)}.${quoteIdent(name)} from ${role}`);
+      }
     }
     await client.query('commit');
     return ran;

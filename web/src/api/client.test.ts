@@ -34,6 +34,19 @@ describe('api client', () => {
     expect(headers['Content-Type']).toBe('application/json');
   });
 
+  it('sends form data as multipart with the CSRF token, leaving Content-Type to the browser', async () => {
+    setCsrfToken('tok-2');
+    fetchMock.mockResolvedValue(jsonResponse(201, { ok: true }));
+    const form = new FormData();
+    form.append('package', new Blob(['bytes']), 'plugin.tgz');
+    await expect(api.postForm('/api/upload', form)).resolves.toEqual({ ok: true });
+    const { init, headers } = lastRequest();
+    expect(init.method).toBe('POST');
+    expect(init.body).toBe(form);
+    expect(headers['Content-Type']).toBeUndefined();
+    expect(headers['X-CSRF-Token']).toBe('tok-2');
+  });
+
   it('attaches the CSRF token to every non-GET request, never to GET', async () => {
     setCsrfToken('tok-1');
     fetchMock.mockImplementation(async () => jsonResponse(200, {}));

@@ -1,6 +1,7 @@
 /**
- * The one way the shell talks to the kernel: JSON in and out, the session cookie sent automatically, the CSRF
- * token attached to every state-changing request, and every failure turned into an {@link ApiError}.
+ * The one way the shell talks to the kernel: JSON in and out (form data for uploads), the session cookie sent
+ * automatically, the CSRF token attached to every state-changing request, and every failure turned into an
+ * {@link ApiError}.
  * @module
  */
 
@@ -74,7 +75,9 @@ export async function request<T>(
   options: RequestOptions = {},
 ): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  // The browser sets a multipart body's Content-Type itself, with the boundary the parts are separated by.
+  const multipart = typeof FormData !== 'undefined' && body instanceof FormData;
+  if (body !== undefined && !multipart) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
 
   let response: Response;
@@ -83,7 +86,7 @@ export async function request<T>(
       method,
       headers,
       credentials: 'same-origin',
-      body: body === undefined ? null : JSON.stringify(body),
+      body: body === undefined ? null : multipart ? body : JSON.stringify(body),
       signal: options.signal ?? null,
     });
   } catch (cause) {
@@ -111,6 +114,9 @@ export const api = {
   patch: <T>(path: string, body: unknown, options?: RequestOptions) =>
     request<T>('PATCH', path, body, options),
   put: <T>(path: string, body: unknown, options?: RequestOptions) => request<T>('PUT', path, body, options),
+  /** A `multipart/form-data` POST, for file uploads; the CSRF token goes along like with any other POST. */
+  postForm: <T>(path: string, form: FormData, options?: RequestOptions) =>
+    request<T>('POST', path, form, options),
   delete: <T = void>(path: string, options?: RequestOptions) =>
     request<T>('DELETE', path, undefined, options),
 };

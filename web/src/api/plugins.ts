@@ -3,11 +3,24 @@
  * user) and plugin administration (`/api/admin/plugins`, admins only).
  * @module
  */
-import type { PluginPermissions } from '@goatflow/sdk';
+import type {
+  ApiPluginHealth,
+  ApiPluginLogLevel,
+  ApiPluginLogLine,
+  ApiPluginState,
+  ApiPluginStatus,
+  PluginPermissions,
+} from '@goatflow/sdk';
 import { api, withQuery } from './client.js';
 import type { ListResponse } from './types.js';
 
+export { PLUGIN_STATES } from '@goatflow/sdk';
 export type { PluginPermissions };
+export type PluginState = ApiPluginState;
+export type PluginHealth = ApiPluginHealth;
+export type PluginStatus = ApiPluginStatus;
+export type LogLevel = ApiPluginLogLevel;
+export type PluginLogLine = ApiPluginLogLine;
 
 export type WidgetSize = 'small' | 'medium' | 'large';
 
@@ -54,58 +67,19 @@ export interface UiContributions {
   pages: PageContribution[];
 }
 
-export const PLUGIN_STATES = [
-  'installed',
-  'enabled',
-  'disabled',
-  'degraded',
-  'quarantined',
-  'failed',
-] as const;
-export type PluginState = (typeof PLUGIN_STATES)[number];
-
-export const HEALTH_STATES = ['starting', 'running', 'restarting', 'quarantined', 'stopped'] as const;
-export type HealthState = (typeof HEALTH_STATES)[number];
-
-export interface PluginHealth {
-  state: HealthState;
-  /** OS process id of a gRPC plugin. */
-  pid?: number;
-  restarts?: number;
-  lastError?: string;
-}
-
-export interface PluginStatus {
-  id: string;
-  name: string;
-  version: string | undefined;
-  runtime: 'wasm' | 'grpc' | undefined;
-  firstParty: boolean;
-  state: PluginState;
-  health: PluginHealth | undefined;
-  requested: PluginPermissions;
-  granted: PluginPermissions;
-  /** Requested permissions the grant does not cover, named as {@link permissionNames} names them. */
-  missingGrants: string[];
-  /** Manifest problems, by JSON path. */
-  issues: { path: string; message: string }[];
-  lastError: string | undefined;
-}
-
 /** What an admin can do to a plugin from /admin/plugins. */
 export const PLUGIN_ACTIONS = ['enable', 'disable', 'grant'] as const;
 export type PluginAction = (typeof PLUGIN_ACTIONS)[number];
 
-export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+export const HEALTH_STATES: readonly PluginHealth['state'][] = [
+  'starting',
+  'running',
+  'restarting',
+  'quarantined',
+  'stopped',
+];
 
-export interface PluginLogLine {
-  id: number;
-  /** ISO 8601. */
-  at: string;
-  level: LogLevel;
-  message: string;
-}
+export const LOG_LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error'];
 
 export function fetchContributions(signal?: AbortSignal): Promise<UiContributions> {
   return api.get('/api/ui/contributions', signal ? { signal } : {});
@@ -119,6 +93,49 @@ const pluginPath = (id: string) => `/api/admin/plugins/${encodeURIComponent(id)}
 
 export function grantPlugin(id: string, permissions: PluginPermissions): Promise<PluginStatus> {
   return api.put(`${pluginPath(id)}/grants`, permissions);
+}
+
+/** Replaces the plugin's saved settings; the kernel checks them against the plugin's JSON Schema. */
+export function savePluginSettings(id: string, settings: Record<string, unknown>): Promise<PluginStatus> {
+  return api.put(`${pluginPath(id)}/settings`, settings);
+}
+
+export interface PluginUpload {
+  /** The packed plugin, a gzip-compressed tar. */
+  package: File | undefined;
+  /** Its SHA-256: `sha256sum` output or the bare hex digits. */
+  checksum: File | undefined;
+}
+
+/** What an upload did: a new plugin, a newer version of an uploaded one, or the very package already there. */
+export const UPLOAD_OUTCOMES = ['installed', 'upgraded', 'unchanged'] as const;
+export type UploadOutcome = (typeof UPLOAD_OUTCOMES)[number];
+
+/** The answer to an upload: 201 when `installed`, 200 otherwise. */
+export interface PluginUploadResult {
+  plugin: PluginStatus;
+  package: {
+    id: string;
+    version: string;
+    /** Lower-case hex. */
+    sha256: string;
+    /** Bytes of the package as uploaded. */
+    size: number;
+    /** The version installed before an upgrade or an unchanged re-upload. */
+    previousVersion: string | null;
+    outcome: UploadOutcome;
+  };
+}
+
+/**
+ * Installs a packed plugin, after the kernel checked it against its checksum; it arrives disabled. A file left
+ * out is not sent, so the kernel's answer names the missing part.
+ */
+export function uploadPlugin(upload: PluginUpload): Promise<PluginUploadResult> {
+  const form = new FormData();
+  if (upload.package) form.append('package', upload.package, upload.package.name);
+  if (upload.checksum) form.append('checksum', upload.checksum, upload.checksum.name);
+  return api.postForm('/api/admin/plugins/upload', form);
 }
 
 export function enablePlugin(id: string): Promise<PluginStatus> {

@@ -14,6 +14,8 @@ export interface FieldOptions {
   error?: string | undefined;
   hint?: string | undefined;
   className?: string;
+  /** Marks the label with an asterisk; the control itself should carry `required` for assistive technology. */
+  required?: boolean;
 }
 
 export interface ControlAttributes {
@@ -30,7 +32,9 @@ export function renderField(
   const describedBy = [options.error ? errorId : '', options.hint ? hintId : ''].filter(Boolean).join(' ');
   return html`
     <div class="field ${options.className ?? ''}">
-      <label class="field-label" for=${options.id}>${options.label}</label>
+      <label class="field-label" for=${options.id}
+        >${options.label}${options.required ? html`<span class="required-mark" aria-hidden="true"> *</span>` : nothing}</label
+      >
       ${control({ describedBy: describedBy || nothing, invalid: options.error ? 'true' : 'false' })}
       ${options.hint ? html`<span class="field-hint" id=${hintId}>${options.hint}</span>` : nothing}
       ${

@@ -55,3 +55,9 @@ export const iconPuzzle = (): TemplateResult =>
     svg`<path d="M19.4 11H18V7a1 1 0 0 0-1-1h-4V4.6a2.1 2.1 0 1 0-4 0V6H5a1 1 0 0 0-1 1v3.6h1.4a2.1 2.1 0 1 1 0 4H4V19a1 1 0 0 0 1 1h4v-1.4a2.1 2.1 0 1 1 4 0V20h4a1 1 0 0 0 1-1v-4h1.4a2.1 2.1 0 1 0 0-4z" />`,
     'xl',
   );
+export const iconSettings = (): TemplateResult =>
+  icon(svg`<path d="M4 21v-7M4 10V3M12 21v-9M12 8V3M20 21v-5M20 12V3" /><path d="M1 14h6M9 8h6M17 16h6" />`);
+export const iconUpload = (): TemplateResult =>
+  icon(
+    svg`<path d="M21 15v4a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2v-4" /><path d="m17 8-5-5-5 5" /><path d="M12 3v12" />`,
+  );

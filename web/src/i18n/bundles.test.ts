@@ -5,6 +5,7 @@ import {
   PERMISSION_KINDS,
   PLUGIN_ACTIONS,
   PLUGIN_STATES,
+  UPLOAD_OUTCOMES,
 } from '../api/plugins.js';
 import { PERMISSIONS, USER_TYPES } from '../api/types.js';
 import { THEME_MODES } from '../theme/theme.js';
@@ -108,6 +109,7 @@ describe('translation bundles', () => {
       ...PLUGIN_ACTIONS.flatMap((action) => [`pluginAdmin.done.${action}`, `pluginAdmin.failed.${action}`]),
       ...PERMISSION_KINDS.map((kind) => `pluginAdmin.permissions.kinds.${kind}`),
       ...LOG_LEVELS.map((level) => `pluginAdmin.logs.levels.${level}`),
+      ...UPLOAD_OUTCOMES.map((outcome) => `pluginAdmin.upload.done.${outcome}`),
     ];
     expect(dynamic.filter((key) => !hasKey(key))).toEqual([]);
   });

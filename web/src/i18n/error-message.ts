@@ -10,6 +10,7 @@ import { t } from './i18n.js';
 export const TRANSLATED_ERROR_CODES = [
   'validation_failed',
   'malformed_json',
+  'invalid_package',
   'unauthenticated',
   'invalid_credentials',
   'csrf_failed',

@@ -1,7 +1,8 @@
 /**
  * Plugin administration: every discovered plugin with its state, health, requested versus granted permissions
- * and manifest problems; enable, disable, grant what it asks for, and read its log. Enabling or disabling
- * announces that the shell's plugin contributions changed, so menus and widgets follow at once.
+ * and manifest problems; enable, disable, grant what it asks for, edit its settings (a form generated from the
+ * JSON Schema its manifest declares), read its log, and upload a packed plugin. Enabling or disabling announces
+ * that the shell's plugin contributions changed, so menus and widgets follow at once.
  * @module
  */
 import { css, html, nothing } from 'lit';
@@ -16,16 +17,29 @@ import {
   type PluginState,
   type PluginStatus,
   permissionNames,
+  savePluginSettings,
 } from '../api/plugins.js';
 import { errorMessage } from '../i18n/error-message.js';
 import { t } from '../i18n/i18n.js';
 import { LocalizedElement } from '../i18n/localized-element.js';
 import { announceContributionsStale } from '../plugins/contributions.js';
 import { pageStyles, sharedStyles } from '../theme/shared-styles.js';
+import '../components/json-schema-form.js';
 import '../components/modal-dialog.js';
 import '../components/plugin-log-viewer.js';
+import '../components/plugin-upload-form.js';
 import './not-found-page.js';
-import { iconAlert, iconCheck, iconList, iconRefresh, iconShield } from '../components/icons.js';
+import {
+  iconAlert,
+  iconCheck,
+  iconList,
+  iconRefresh,
+  iconSettings,
+  iconShield,
+  iconUpload,
+} from '../components/icons.js';
+import type { JsonObject } from '../components/json-schema-fields.js';
+import type { UploadedEventDetail } from '../components/plugin-upload-form.js';
 
 interface ActionError {
   message: string;
@@ -62,6 +76,9 @@ export class AdminPluginsPage extends LocalizedElement {
     notice: { state: true },
     actionError: { state: true },
     logsFor: { state: true },
+    settingsFor: { state: true },
+    uploading: { state: true },
+    uploaded: { state: true },
   };
 
   declare plugins: PluginStatus[];
@@ -74,6 +91,12 @@ export class AdminPluginsPage extends LocalizedElement {
   declare notice: string;
   declare actionError: ActionError | null;
   declare logsFor: PluginStatus | null;
+  /** The plugin whose settings dialog is open, as of its last save. */
+  declare settingsFor: PluginStatus | null;
+  /** The upload dialog is open. */
+  declare uploading: boolean;
+  /** The id of the plugin just uploaded: its row stands out until the next upload. */
+  declare uploaded: string;
 
   private loadToken = 0;
 
@@ -87,6 +110,9 @@ export class AdminPluginsPage extends LocalizedElement {
     this.notice = '';
     this.actionError = null;
     this.logsFor = null;
+    this.settingsFor = null;
+    this.uploading = false;
+    this.uploaded = '';
   }
 
   static override styles = [
@@ -258,6 +284,20 @@ export class AdminPluginsPage extends LocalizedElement {
         font-weight: var(--gf-font-weight-medium);
       }
 
+      tr.uploaded > td {
+        background: var(--gf-color-surface-muted);
+      }
+
+      tr.uploaded > td:first-child {
+        box-shadow: inset var(--gf-space-1) 0 0 var(--gf-color-primary);
+      }
+
+      .header-actions {
+        display: flex;
+        flex-wrap: wrap;
+        gap: var(--gf-space-2);
+      }
+
       .alert-row {
         display: flex;
         align-items: flex-start;
@@ -329,6 +369,38 @@ export class AdminPluginsPage extends LocalizedElement {
 
   private closeLogs(): void {
     this.logsFor = null;
+  }
+
+  private openSettings(plugin: PluginStatus): void {
+    this.settingsFor = plugin;
+  }
+
+  private closeSettings(): void {
+    this.settingsFor = null;
+  }
+
+  /** The form's `save`: the row and the form follow what the kernel now has in effect. */
+  private async saveSettings(plugin: PluginStatus, settings: JsonObject): Promise<void> {
+    const status = await savePluginSettings(plugin.id, settings);
+    this.replace(status);
+    if (this.settingsFor?.id === status.id) this.settingsFor = status;
+  }
+
+  private async onUploaded(event: CustomEvent<UploadedEventDetail>): Promise<void> {
+    const { plugin, package: pkg } = event.detail;
+    this.uploading = false;
+    this.actionError = null;
+    this.uploaded = plugin.id;
+    this.notice = t(`pluginAdmin.upload.done.${pkg.outcome}`, {
+      name: plugin.name,
+      version: pkg.version,
+      previous: pkg.previousVersion ?? '',
+    });
+    await this.load();
+    await this.updateComplete;
+    this.renderRoot
+      .querySelector(`tr[data-testid="plugin-row-${CSS.escape(plugin.id)}"]`)
+      ?.scrollIntoView({ block: 'nearest' });
   }
 
   private summaryText(): string {
@@ -450,6 +522,19 @@ export class AdminPluginsPage extends LocalizedElement {
                 ${busy === 'enable' ? t('pluginAdmin.enabling') : t('pluginAdmin.enable')}
               </button>`
         }
+        ${
+          plugin.settingsSchema
+            ? html`<button
+                type="button"
+                class="btn btn-small"
+                data-testid="plugin-settings-${plugin.id}"
+                aria-label=${t('pluginAdmin.settings.openLabel', { name: plugin.name })}
+                @click=${() => this.openSettings(plugin)}
+              >
+                ${iconSettings()} ${t('pluginAdmin.settings.open')}
+              </button>`
+            : nothing
+        }
         <button
           type="button"
           class="btn btn-small"
@@ -465,7 +550,11 @@ export class AdminPluginsPage extends LocalizedElement {
 
   private renderRow(plugin: PluginStatus) {
     return html`
-      <tr data-testid="plugin-row-${plugin.id}">
+      <tr
+        class=${this.uploaded === plugin.id ? 'uploaded' : ''}
+        data-testid="plugin-row-${plugin.id}"
+        data-uploaded=${this.uploaded === plugin.id ? 'true' : nothing}
+      >
         <td>
           <div class="name-line">
             <span class="name">${plugin.name}</span>
@@ -475,6 +564,13 @@ export class AdminPluginsPage extends LocalizedElement {
                     >${t('pluginAdmin.firstParty')}</span
                   >`
                 : html`<span class="badge badge-neutral">${t('pluginAdmin.thirdParty')}</span>`
+            }
+            ${
+              this.uploaded === plugin.id
+                ? html`<span class="badge badge-success" data-testid="plugin-uploaded-${plugin.id}"
+                    >${t('pluginAdmin.upload.badge')}</span
+                  >`
+                : nothing
             }
           </div>
           <div class="meta">
@@ -554,6 +650,7 @@ export class AdminPluginsPage extends LocalizedElement {
   override render() {
     if (this.hidden404) return html`<gf-not-found-page></gf-not-found-page>`;
     const logsFor = this.logsFor;
+    const settingsFor = this.settingsFor;
     return html`
       <div class="page" data-testid="admin-plugins">
         <div class="page-header">
@@ -561,15 +658,25 @@ export class AdminPluginsPage extends LocalizedElement {
             <h1>${t('pluginAdmin.title')}</h1>
             <p>${t('pluginAdmin.subtitle')}</p>
           </div>
-          <button
-            type="button"
-            class="btn"
-            data-testid="plugins-refresh"
-            ?disabled=${this.loading}
-            @click=${this.load}
-          >
-            ${iconRefresh()} ${t('pluginAdmin.refresh')}
-          </button>
+          <div class="header-actions">
+            <button
+              type="button"
+              class="btn"
+              data-testid="plugins-refresh"
+              ?disabled=${this.loading}
+              @click=${this.load}
+            >
+              ${iconRefresh()} ${t('pluginAdmin.refresh')}
+            </button>
+            <button
+              type="button"
+              class="btn btn-primary"
+              data-testid="plugins-upload"
+              @click=${() => (this.uploading = true)}
+            >
+              ${iconUpload()} ${t('pluginAdmin.upload.open')}
+            </button>
+          </div>
         </div>
         ${this.renderMessages()}
         <section class="card">
@@ -590,6 +697,38 @@ export class AdminPluginsPage extends LocalizedElement {
         @gf-close=${this.closeLogs}
       >
         ${logsFor ? html`<gf-plugin-log-viewer plugin-id=${logsFor.id}></gf-plugin-log-viewer>` : nothing}
+      </gf-modal-dialog>
+      <gf-modal-dialog
+        wide
+        ?open=${settingsFor !== null}
+        heading=${settingsFor ? t('pluginAdmin.settings.title', { name: settingsFor.name }) : ''}
+        @gf-close=${this.closeSettings}
+      >
+        ${
+          settingsFor
+            ? html`<gf-json-schema-form
+                testid="plugin-settings"
+                error-prefix="settings"
+                .schema=${settingsFor.settingsSchema}
+                .value=${settingsFor.settings}
+                .save=${(settings: JsonObject) => this.saveSettings(settingsFor, settings)}
+              ></gf-json-schema-form>`
+            : nothing
+        }
+      </gf-modal-dialog>
+      <gf-modal-dialog
+        ?open=${this.uploading}
+        heading=${t('pluginAdmin.upload.title')}
+        @gf-close=${() => (this.uploading = false)}
+      >
+        ${
+          this.uploading
+            ? html`<gf-plugin-upload-form
+                @gf-cancel=${() => (this.uploading = false)}
+                @gf-uploaded=${this.onUploaded}
+              ></gf-plugin-upload-form>`
+            : nothing
+        }
       </gf-modal-dialog>
     `;
   }

@@ -189,6 +189,10 @@ export const sharedStyles = css`
     color: var(--gf-color-text);
   }
 
+  .required-mark {
+    color: var(--gf-color-danger);
+  }
+
   .field-hint {
     font-size: var(--gf-font-size-xs);
     color: var(--gf-color-text-muted);

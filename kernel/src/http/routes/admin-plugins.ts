@@ -1,5 +1,5 @@
 /**
- * `/api/admin/plugins`: list, inspect, grant, enable, disable, and read a plugin's log. Mounted behind
+ * `/api/admin/plugins`: list, inspect, grant, configure, enable, disable, and read a plugin's log. Mounted behind
  * `requireAdmin`.
  * @module
  */
@@ -23,6 +23,9 @@ const logQuery = z.strictObject({
     .pipe(z.number().max(1000))
     .default(200),
 });
+
+/** Settings are a JSON object; what is in it is checked against the plugin's own schema. */
+const settingsBody = z.record(z.string(), z.unknown(), 'must be a JSON object of settings');
 
 async function lifecycle<T>(work: () => Promise<T>): Promise<T> {
   try {
@@ -55,6 +58,15 @@ export function adminPluginRoutes(plugins: PluginManager, log: PluginLog, audit:
     const id = parseInput(pluginId, req.params.id, 'id');
     const granted = parseInput(permissionsSchema, req.body);
     res.json(await audited('plugin.granted', id, () => plugins.grant(id, granted, actor()), { granted }));
+  });
+  router.put('/:id/settings', async (req, res) => {
+    const id = parseInput(pluginId, req.params.id, 'id');
+    const settings = parseInput(settingsBody, req.body, 'settings');
+    res.json(
+      await audited('plugin.settings_changed', id, () => plugins.saveSettings(id, settings, actor()), {
+        keys: Object.keys(settings),
+      }),
+    );
   });
   router.post('/:id/enable', async (req, res) => {
     const id = parseInput(pluginId, req.params.id, 'id');
