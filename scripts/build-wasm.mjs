@@ -1,15 +1,15 @@
 #!/usr/bin/env node
-// Builds the repository's WASM plugins (AssemblyScript 0.28 with @extism/as-pdk):
+// Builds the repository's WASM plugins (AssemblyScript 0.28 with @goatflow/sdk/assembly):
 //
 // - Test fixtures: every tests/fixtures/wasm/<name>/index.ts into tests/fixtures/wasm/<name>/dist/plugin.wasm,
-//   with the defaults below. Its sources are its folder and the shared lib/. A fixture may have a build.json
-//   overriding the defaults:
+//   with the defaults below. Its sources are its folder, the shared lib/ and the SDK's AssemblyScript
+//   (sdk/assembly, imported as @goatflow/sdk/assembly). A fixture may have a build.json overriding the defaults:
 //     { "maximumMemory": <pages> | null }   null builds without a declared maximum (which the runtime refuses)
 //     { "args": ["--flag", ...] }           extra compiler arguments
 // - Example plugins: every plugins-examples/<name>/ with an asconfig.json, compiled with that file exactly as
 //   `npx asc --config asconfig.json` in that folder would (its entries and options, no defaults from here) into
-//   its `options.outFile`, which the plugin's manifest names as its entry. Its sources are asconfig.json and
-//   the assembly/ folder; its web assets, translations and migrations need no build.
+//   its `options.outFile`, which the plugin's manifest names as its entry. Its sources are asconfig.json, the
+//   assembly/ folder and sdk/assembly; its web assets, translations and migrations need no build.
 //
 // A plugin is skipped when its output is newer than its sources, and the compiler is only loaded when
 // something is to be built: `npm start` runs this with --examples --quiet (no summary when nothing was built) on
@@ -23,16 +23,23 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const fixturesDir = path.join(root, 'tests', 'fixtures', 'wasm');
 const examplesDir = path.join(root, 'plugins-examples');
 const libDir = path.join(fixturesDir, 'lib');
+const sdkAssemblyDir = path.join(root, 'sdk', 'assembly');
 const args = process.argv.slice(2);
 const force = args.includes('--force');
 const quiet = args.includes('--quiet');
 const kinds = args.includes('--fixtures') ? ['fixture'] : args.includes('--examples') ? ['example'] : null;
 const only = args.filter((a) => !a.startsWith('--'));
 
-// 1024 pages of 64 KiB = 64 MiB, the runtime's default cap. The abort replacement keeps AssemblyScript from
-// importing env::abort, which the runtime refuses.
+// 1024 pages of 64 KiB = 64 MiB, the runtime's default cap. The SDK's abort replacement keeps AssemblyScript
+// from importing env::abort, which the runtime refuses; every fixture imports the SDK (or its abort module).
 const DEFAULT_MAXIMUM_MEMORY = 1024;
-const FIXTURE_ARGS = ['--runtime', 'incremental', '--optimize', '--use', 'abort=lib/abort/abort'];
+const FIXTURE_ARGS = [
+  '--runtime',
+  'incremental',
+  '--optimize',
+  '--use',
+  'abort=~lib/@goatflow/sdk/assembly/abort/abort',
+];
 
 function newestMtime(file) {
   if (!fs.existsSync(file)) return 0;
@@ -76,7 +83,7 @@ function fixtureTargets() {
           ...(config.args ?? []),
         ],
         outFile: path.join(dir, 'dist', 'plugin.wasm'),
-        sources: [dir, libDir],
+        sources: [dir, libDir, sdkAssemblyDir],
       };
     });
 }
@@ -98,7 +105,7 @@ function exampleTargets() {
         baseDir: dir,
         args: ['--config', 'asconfig.json'],
         outFile: path.join(dir, outFile),
-        sources: [path.join(dir, 'asconfig.json'), path.join(dir, 'assembly')],
+        sources: [path.join(dir, 'asconfig.json'), path.join(dir, 'assembly'), sdkAssemblyDir],
       };
     });
 }
