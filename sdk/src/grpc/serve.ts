@@ -6,6 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import { type ChannelOptions, type ClientDuplexStream, credentials, type ServiceError } from '@grpc/grpc-js';
+import { Cancellation } from './cancellation.js';
 import { hostClientConstructor } from './proto.js';
 import { type Handler, type Host, HostCallError, type LogLevel, type PluginContext } from './types.js';
 import {
@@ -93,7 +94,7 @@ class Connection {
   private closing = false;
   private nextHostCallId = 0;
   private readonly hostCalls = new Map<number, PendingHostCall>();
-  private readonly running = new Map<number, AbortController>();
+  private readonly running = new Map<number, Cancellation>();
   private resolveClosed!: () => void;
   private readonly closed = new Promise<void>((resolve) => {
     this.resolveClosed = resolve;
@@ -162,41 +163,52 @@ class Connection {
       });
       return;
     }
-    const controller = new AbortController();
-    this.running.set(id, controller);
-    const host = this.hostFor(id);
-    // Parsing happens inside the promise chain so a malformed payload fails this invocation, not the process.
-    Promise.resolve()
-      .then(() => {
+    const cancellation = new Cancellation();
+    this.running.set(id, cancellation);
+    const succeed = (output: unknown) => {
+      this.running.delete(id);
+      if (cancellation.aborted) return;
+      let outputJson: string | undefined;
+      try {
+        outputJson = JSON.stringify(output);
+      } catch (e) {
+        const message = `output is not JSON-serialisable: ${(e as Error).message}`;
+        this.send({ result: { id, ok: false, error: { code: 'invalid_output', message } } });
+        return;
+      }
+      this.send({ result: { id, ok: true, outputJson: outputJson ?? 'null' } });
+    };
+    const fail = (error: unknown) => {
+      this.running.delete(id);
+      if (cancellation.aborted) return;
+      const message = error instanceof Error ? error.message : String(error);
+      this.send({ result: { id, ok: false, error: { code: 'handler_error', message } } });
+    };
+    // The handler starts once the message that carried the invocation has been handled (in a microtask: a
+    // host call written from inside the stream's 'data' event was measured to be slower); a malformed payload
+    // or a throw fails this invocation, not the process.
+    queueMicrotask(() => {
+      let output: unknown;
+      try {
         const context: PluginContext = {
           ...JSON.parse(invocation.contextJson || '{}'),
           deadline: invocation.deadlineUnixMs,
-          signal: controller.signal,
+          // Most handlers never look at it, and an AbortController is not free: made on first use.
+          get signal() {
+            return cancellation.signal;
+          },
           invocationId: id,
         };
         const input: unknown = invocation.inputJson ? JSON.parse(invocation.inputJson) : null;
-        return handler(input, context, host);
-      })
-      .then(
-        (output) => {
-          if (controller.signal.aborted) return;
-          let outputJson: string | undefined;
-          try {
-            outputJson = JSON.stringify(output);
-          } catch (e) {
-            const message = `output is not JSON-serialisable: ${(e as Error).message}`;
-            this.send({ result: { id, ok: false, error: { code: 'invalid_output', message } } });
-            return;
-          }
-          this.send({ result: { id, ok: true, outputJson: outputJson ?? 'null' } });
-        },
-        (error: unknown) => {
-          if (controller.signal.aborted) return;
-          const message = error instanceof Error ? error.message : String(error);
-          this.send({ result: { id, ok: false, error: { code: 'handler_error', message } } });
-        },
-      )
-      .finally(() => this.running.delete(id));
+        output = handler(input, context, this.hostFor(id));
+      } catch (error) {
+        fail(error);
+        return;
+      }
+      // Promise.resolve hands back a native promise as it is, and makes any other thenable settle only once.
+      if (isPromiseLike(output)) Promise.resolve(output).then(succeed, fail);
+      else succeed(output);
+    });
   }
 
   /** The host client handed to one invocation: every call names that invocation. */
@@ -246,8 +258,8 @@ class Connection {
   private onStreamGone(): void {
     if (!this.open) return;
     this.open = false;
-    for (const controller of this.running.values())
-      controller.abort(new Error('disconnected from the kernel'));
+    for (const cancellation of this.running.values())
+      cancellation.abort(new Error('disconnected from the kernel'));
     this.running.clear();
     for (const pending of this.hostCalls.values()) {
       pending.reject(new HostCallError('disconnected', 'the stream to the kernel is closed', pending.fn));
@@ -273,4 +285,12 @@ class Connection {
     }
     await this.closed;
   }
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }

@@ -212,8 +212,16 @@ export class ExtismPlugin {
    * @returns {Uint8Array | null}
    */
   read(address) {
-    const output = this.#context?.read(address);
-    return output ? output.bytes() : null;
+    // The block itself rather than Extism's `read`, which wraps it in a new PluginOutput (a DataView) each time.
+    const steps = this.#steps;
+    if (steps === null) return null;
+    try {
+      const block = this.#context[steps.getBlock](blockIndex(address));
+      return block ? new Uint8Array(block.buffer) : null;
+    } catch {
+      // No such block.
+      return null;
+    }
   }
 
   /**

@@ -7,6 +7,7 @@
  * Message shapes mirror `bridge-protocol.ts`.
  * @module
  */
+import { isUtf8 } from 'node:buffer';
 import { parentPort, workerData } from 'node:worker_threads';
 import { BridgeClient } from './bridge-client.mjs';
 import { ExtismPlugin } from './extism-plugin.mjs';
@@ -15,13 +16,16 @@ import { ExtismPlugin } from './extism-plugin.mjs';
  * @typedef {{ maxExtismMemoryBytes: number, maxHostCallsPerInvocation: number, maxOutputBytes: number,
  *   maxLogLinesPerInvocation: number, maxLogLineChars: number }} WorkerLimits
  * @typedef {{ pluginId: string, module: WebAssembly.Module, port: import('node:worker_threads').MessagePort,
- *   control: SharedArrayBuffer, limits: WorkerLimits, hostFunctions: Record<string, string> }} WorkerInit
+ *   events: import('node:worker_threads').MessagePort, shared: SharedArrayBuffer, contention: SharedArrayBuffer,
+ *   limits: WorkerLimits, hostFunctions: Record<string, string>, hostFunctionNames: string[] }} WorkerInit
  * @typedef {{ type: 'invoke', seq: number, handler: string, input: string }} InvokeMessage
  * @typedef {'trace' | 'debug' | 'info' | 'warn' | 'error'} LogLevel
  */
 
-const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPort);
 const init = /** @type {WorkerInit} */ (workerData);
+/** Invocations arrive on the parent port; everything the worker says goes out on the events port. */
+const inbox = /** @type {import('node:worker_threads').MessagePort} */ (parentPort);
+const port = init.events;
 const { limits } = init;
 const encoder = new TextEncoder();
 const strictDecoder = new TextDecoder('utf-8', { fatal: true });
@@ -95,18 +99,21 @@ const plugin = new ExtismPlugin({
     error: (text) => log('error', text),
   },
 });
-const bridge = new BridgeClient(init.port, new Int32Array(init.control), (message) =>
-  port.postMessage(message),
+const bridge = new BridgeClient(
+  init.port,
+  init.shared,
+  (message) => port.postMessage(message),
+  init.contention,
 );
 
 /**
  * Hands a reply to the plugin. Never throws: a host function that threw would trap the plugin.
- * @param {string} text JSON text of a HostCallResult.
+ * @param {string | Uint8Array} reply JSON of a HostCallResult, as text or as UTF-8 bytes.
  * @returns {bigint} Extism address of the reply.
  */
-function reply(text) {
+function reply(reply) {
   try {
-    const address = plugin.store(encoder.encode(text));
+    const address = plugin.store(typeof reply === 'string' ? encoder.encode(reply) : reply);
     if (address !== null) return address;
     const fallback = plugin.store(
       encoder.encode(errorReply('memory_limit', 'no Extism memory left for the reply')),
@@ -126,6 +133,7 @@ function reply(text) {
  * @param {string} fn Host API function name.
  */
 function hostFunction(fn) {
+  const fnIndex = init.hostFunctionNames.indexOf(fn);
   return (/** @type {unknown} */ _context, /** @type {bigint} */ offset) => {
     try {
       const invocation = current;
@@ -148,13 +156,11 @@ function hostFunction(fn) {
           errorReply('bad_arguments', `${fn}: the argument is not the address of an Extism block`),
         );
       }
-      let args;
-      try {
-        args = JSON.parse(strictDecoder.decode(request));
-      } catch {
+      // Checked here; whether they are JSON is checked where they are parsed, on the main thread.
+      if (!isUtf8(request)) {
         return reply(errorReply('bad_arguments', `${fn}: the arguments must be a UTF-8 JSON document`));
       }
-      return reply(bridge.call(invocation.seq, fn, args));
+      return reply(bridge.call(invocation.seq, fnIndex, fn, request));
     } catch (err) {
       return reply(errorReply('host_error', `${fn}: ${err instanceof Error ? err.message : String(err)}`));
     }
@@ -238,7 +244,7 @@ for (const [importName, fn] of Object.entries(init.hostFunctions)) hostApi[impor
 try {
   await plugin.instantiate(await loadExtism(), init.module, hostApi);
   flushLogs();
-  port.on('message', (/** @type {InvokeMessage} */ message) => {
+  inbox.on('message', (/** @type {InvokeMessage} */ message) => {
     if (message?.type === 'invoke') invoke(message);
   });
   port.postMessage({ type: 'ready' });

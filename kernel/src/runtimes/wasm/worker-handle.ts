@@ -1,10 +1,12 @@
 /**
  * The main-thread side of one plugin worker: starts it, hands it one invocation at a time, serves its host
- * calls over the synchronous bridge, and reports how each invocation ended. Deadlines and the choice of
- * worker belong to the pool (`wasm-instance.ts`); this class only knows its own thread.
+ * calls over the synchronous bridge (`bridge-server.ts` moves the bytes), and reports how each invocation ended.
+ * Deadlines and the choice of worker belong to the pool (`wasm-instance.ts`); this class only knows its own
+ * thread.
  * @module
  */
-import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { contentionBuffer } from '../busy-poll.mjs';
 import {
   type HostCallHandler,
   type HostCallResult,
@@ -13,14 +15,13 @@ import {
   RuntimeError,
 } from '../contract.js';
 import {
-  CONTROL_ANSWERED_ID,
-  CONTROL_LENGTH,
-  type HostReplyMessage,
   type InvokeMessage,
+  SHARED_BYTES,
   type WorkerInit,
   type WorkerLimits,
   type WorkerMessage,
 } from './bridge-protocol.js';
+import { BridgeServer } from './bridge-server.js';
 import type { CompiledModule } from './webassembly.js';
 
 const WORKER_URL = new URL('./wasm-worker.mjs', import.meta.url);
@@ -74,6 +75,19 @@ function errorReply(code: string, message: string): string {
   return JSON.stringify({ ok: false, error: { code, message } });
 }
 
+/** What {@link parseArgs} returns for arguments that are not JSON. */
+const NOT_JSON: unique symbol = Symbol('not JSON');
+
+/** Parses a plugin's host-call arguments (the UTF-8 was checked in the worker). */
+function parseArgs(json: string): unknown {
+  try {
+    // A byte order mark is not JSON, but a UTF-8 decoder would have dropped it.
+    return JSON.parse(json.charCodeAt(0) === 0xfeff ? json.slice(1) : json);
+  } catch {
+    return NOT_JSON;
+  }
+}
+
 /**
  * The reply the plugin gets: the handler's result in the documented shape, or an error if it is malformed,
  * cannot be serialised, or is larger than the limit.
@@ -120,8 +134,10 @@ export class WorkerHandle {
   readonly #spec: WorkerSpec;
   readonly #events: WorkerEvents;
   readonly #worker: Worker;
+  /** The bridge port (large replies), and the inbox: the events port on which the worker says everything. */
   readonly #port: MessagePort;
-  readonly #control: Int32Array;
+  readonly #inbox: MessagePort;
+  readonly #bridge: BridgeServer;
   #job: { job: WorkerJob; seq: number; settled: boolean } | null = null;
   #terminated = false;
   #started = false;
@@ -140,20 +156,30 @@ export class WorkerHandle {
     // Callers that only care through events must not see an unhandled rejection.
     this.ready.catch(() => {});
 
-    const channel = new MessageChannel();
-    this.#port = channel.port1;
-    this.#control = new Int32Array(new SharedArrayBuffer(CONTROL_LENGTH * Int32Array.BYTES_PER_ELEMENT));
+    const bridge = new MessageChannel();
+    const inbox = new MessageChannel();
+    this.#port = bridge.port1;
+    this.#inbox = inbox.port1;
+    const shared = new SharedArrayBuffer(SHARED_BYTES);
+    const hostFunctionNames = [...new Set(Object.values(spec.hostFunctions))];
+    this.#bridge = new BridgeServer(shared, this.#port, hostFunctionNames, {
+      call: (seq, id, fn, args) => void this.#serveHostCall(seq, id, fn, args),
+      drain: () => this.#drain(),
+    });
     const init: WorkerInit = {
       pluginId: spec.pluginId,
       module: spec.module,
-      port: channel.port2,
-      control: this.#control.buffer as SharedArrayBuffer,
+      port: bridge.port2,
+      events: inbox.port2,
+      shared,
+      contention: contentionBuffer(),
       limits: spec.limits,
       hostFunctions: spec.hostFunctions,
+      hostFunctionNames,
     };
     this.#worker = new Worker(WORKER_URL, {
       workerData: init,
-      transferList: [channel.port2],
+      transferList: [bridge.port2, inbox.port2],
       // Nothing of the kernel's environment or flags (loaders, inspector) is the plugin's business.
       env: {},
       execArgv: [],
@@ -162,7 +188,8 @@ export class WorkerHandle {
     });
     // Idle workers must not keep the process alive; a pending invocation's deadline timer does.
     this.#worker.unref();
-    this.#worker.on('message', (message: WorkerMessage) => this.#onMessage(message));
+    this.#inbox.on('message', (message: WorkerMessage) => this.#onMessage(message));
+    this.#inbox.unref();
     this.#worker.on('error', (error) => this.#fail(error));
     this.#worker.on('exit', (code) => this.#fail(new Error(`the worker thread exited (code ${code})`)));
     this.#startTimer = setTimeout(
@@ -187,6 +214,7 @@ export class WorkerHandle {
     const seq = ++this.#seq;
     this.#job = { job, seq, settled: false };
     const message: InvokeMessage = { type: 'invoke', seq, handler: job.handler, input: job.input };
+    this.#bridge.invoking();
     this.#worker.postMessage(message);
   }
 
@@ -206,8 +234,10 @@ export class WorkerHandle {
     this.#state = 'stopped';
     this.#job = null;
     clearTimeout(this.#startTimer);
+    this.#bridge.stop();
     // terminate() also ends a worker blocked in Atomics.wait on a host call; no need to wake it first.
     this.#port.close();
+    this.#inbox.close();
   }
 
   #fail(error: Error): void {
@@ -245,10 +275,15 @@ export class WorkerHandle {
       case 'init_failed':
         this.#fail(new Error(message.message));
         break;
+      case 'ring':
+        this.#bridge.check();
+        break;
       case 'host_call':
+        this.#bridge.arrived();
         void this.#serveHostCall(message.seq, message.id, message.fn, message.args);
         break;
       case 'host_call_limit':
+        this.#bridge.arrived();
         this.#settleEarly(message.seq);
         break;
       case 'log':
@@ -259,16 +294,31 @@ export class WorkerHandle {
         }
         break;
       case 'result':
+        this.#bridge.arrived();
         this.#finish(message);
         break;
     }
   }
 
-  async #serveHostCall(seq: number, id: number, fn: string, args: unknown): Promise<void> {
+  /** Handles, synchronously and in order, whatever the worker has posted and the event loop not yet delivered. */
+  #drain(): void {
+    for (;;) {
+      if (this.#terminated) return;
+      const received = receiveMessageOnPort(this.#inbox);
+      if (received === undefined) return;
+      this.#onMessage(received.message as WorkerMessage);
+    }
+  }
+
+  async #serveHostCall(seq: number, id: number, fn: string, json: string): Promise<void> {
     const current = this.#job;
+    const active = current !== null && current.seq === seq;
+    const args = active ? parseArgs(json) : NOT_JSON;
     let text: string;
-    if (current === null || current.seq !== seq) {
+    if (!active) {
       text = errorReply('invocation_not_active', `${fn}: the invocation that made this call is over`);
+    } else if (args === NOT_JSON) {
+      text = errorReply('bad_arguments', `${fn}: the arguments must be a UTF-8 JSON document`);
     } else {
       let result: HostCallResult;
       try {
@@ -284,11 +334,7 @@ export class WorkerHandle {
     }
     // A worker terminated meanwhile (deadline) needs no answer.
     if (this.#terminated) return;
-    const reply: HostReplyMessage = { id, reply: text };
-    // Order matters: post, then raise the counter (this thread is its only writer), then wake the worker.
-    this.#port.postMessage(reply);
-    Atomics.store(this.#control, CONTROL_ANSWERED_ID, id);
-    Atomics.notify(this.#control, CONTROL_ANSWERED_ID);
+    this.#bridge.answer(id, text);
   }
 
   #settleEarly(seq: number): void {
