@@ -1,4 +1,16 @@
+import { defaultClientConditions, defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
+
+/**
+ * `@goatflow/sdk`'s exports name its TypeScript sources under the `@goatflow/source` condition and its build
+ * (dist/) by default: resolving that condition first makes the tests run against the SDK's sources, so a change
+ * there needs no build. Vitest also passes the server conditions to its worker processes as `--conditions`.
+ */
+const SOURCE_CONDITION = '@goatflow/source';
+const resolve = {
+  resolve: { conditions: [SOURCE_CONDITION, ...defaultClientConditions] },
+  ssr: { resolve: { conditions: [SOURCE_CONDITION, ...defaultServerConditions] } },
+};
 
 /**
  * Three projects, run by `npm test` in this order: unit tests beside the code, integration suites against a real
@@ -8,6 +20,7 @@ export default defineConfig({
   test: {
     projects: [
       {
+        ...resolve,
         test: {
           name: 'unit',
           include: ['kernel/src/**/*.test.ts', 'sdk/src/**/*.test.ts', 'web/src/**/*.test.ts'],
@@ -15,6 +28,7 @@ export default defineConfig({
         },
       },
       {
+        ...resolve,
         test: {
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],
@@ -25,6 +39,7 @@ export default defineConfig({
         },
       },
       {
+        ...resolve,
         test: {
           name: 'browser',
           include: ['tests/browser/**/*.test.ts'],

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: lint and format check, typecheck, web build, WASM test plugins, then the unit, integration and
-// browser suites.
+// `npm test`: lint and format check, the SDK's build (sdk/dist), typecheck, the SDK's API report, web build, WASM
+// test plugins, then the unit, integration and browser suites.
 // Every step runs even when an earlier one failed, so one run shows everything that is wrong; the exit code is
 // non-zero when anything failed. With DATABASE_URL set the integration suite runs against that PostgreSQL.
 import { spawnSync } from 'node:child_process';
@@ -44,7 +44,15 @@ function vitestStep(project, env = {}) {
 }
 
 step('lint', bin('biome'), ['check', '.']);
+// The tests run the SDK from its sources (the `@goatflow/source` export condition), but the gRPC plugin processes
+// they start are plain node (or tsx) and import its build. Built from clean, so nothing removed from src/ lingers.
+if (!only.length || only.includes('sdk')) {
+  fs.rmSync(path.join(root, 'sdk', 'dist'), { recursive: true, force: true });
+}
+step('sdk', bin('tsc'), ['-p', 'sdk/tsconfig.build.json']);
 step('typecheck', bin('tsc'), ['-b']);
+step('api', process.execPath, [path.join(root, 'scripts', 'api-report.mjs'), '--check']);
+step('docs', process.execPath, [path.join(root, 'scripts', 'manifest-reference.mjs'), '--check']);
 step('build', process.execPath, [
   path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'),
   'build',
@@ -52,7 +60,10 @@ step('build', process.execPath, [
   'warn',
   'web',
 ]);
-step('wasm', process.execPath, [path.join(root, 'scripts', 'build-wasm.mjs')]);
+step('wasm', process.execPath, [path.join(root, 'scripts', 'build-wasm.mjs'), '--fixtures']);
+// The example plugins are built with the SDK's CLI, exactly as a plugin developer would; --check fails when a
+// committed manifest has drifted from its src/plugin.ts.
+step('examples', process.execPath, [path.join(root, 'scripts', 'build-examples.mjs'), '--check']);
 vitestStep('unit');
 vitestStep('integration');
 if (!only.length || only.includes('browser')) {

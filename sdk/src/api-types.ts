@@ -165,3 +165,24 @@ export interface ApiPluginLogLine {
   level: ApiPluginLogLevel;
   message: string;
 }
+
+/** What an upload did: a new plugin, a newer version of an uploaded one, or the very package already there. */
+export const UPLOAD_OUTCOMES = ['installed', 'upgraded', 'unchanged'] as const;
+/** One of {@link UPLOAD_OUTCOMES}. */
+export type ApiUploadOutcome = (typeof UPLOAD_OUTCOMES)[number];
+
+/** The answer to `POST /api/admin/plugins/upload`: 201 when `installed`, 200 otherwise. */
+export interface ApiPluginUploadResult {
+  plugin: ApiPluginStatus;
+  package: {
+    id: string;
+    version: string;
+    /** Lower-case hex. */
+    sha256: string;
+    /** Bytes of the package as uploaded. */
+    size: number;
+    /** The version installed before an upgrade or an unchanged re-upload. */
+    previousVersion: string | null;
+    outcome: ApiUploadOutcome;
+  };
+}

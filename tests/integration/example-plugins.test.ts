@@ -1,7 +1,7 @@
 /**
- * The example plugins as they ship (plugins-examples/hello-wasm and hello-grpc, not copies), run the way an
- * operator runs them: discovered as third-party plugins with nothing granted, granted and enabled through the
- * admin API, then used through HTTP. Between them they call every Host API capability: hello-wasm greets in the
+ * The example plugins as they ship (plugins-examples/hello-wasm and hello-grpc, not copies, both written with
+ * definePlugin and built with goatflow-plugin build), run the way an operator runs them: discovered as
+ * third-party plugins with nothing granted, granted and enabled through the admin API, then used through HTTP. Between them they call every Host API capability: hello-wasm greets in the
  * user's language with a counter in the cache and visits in its own table, publishes `hello.greeted` and writes
  * an audit row; hello-grpc's subscriber mails the user through a real SMTP server and posts to a webhook, both
  * on loopback, its cron job runs when the scheduler's clock moves, and its route reads hello-wasm's count
@@ -139,9 +139,10 @@ const greetingOf = async (id: string) => {
 let notifyUrl: string;
 
 beforeAll(async () => {
-  // The examples' WASM is built from source (npm test and npm start do it too); a no-op when up to date.
-  const script = path.join(repoRoot, 'scripts', 'build-wasm.mjs');
-  const build = spawnSync(process.execPath, [script, '--examples'], { encoding: 'utf8' });
+  // The examples are built from source with goatflow-plugin build (the WASM module, the widget bundle), as npm
+  // test and npm start do too; a no-op when up to date.
+  const script = path.join(repoRoot, 'scripts', 'build-examples.mjs');
+  const build = spawnSync(process.execPath, [script, '--quiet', WASM, GRPC], { encoding: 'utf8' });
   if (build.status !== 0) {
     throw new Error(`building the example plugins failed:\n${build.stdout}${build.stderr}`);
   }
@@ -303,7 +304,7 @@ describe('hello-wasm', () => {
     });
   });
 
-  it('serves its widget to the dashboard, and its module', async () => {
+  it('serves its widget to the dashboard, and its module (bundled with Lit by goatflow-plugin build)', async () => {
     const contributions = await anna.get('/api/ui/contributions');
     expect(contributions.body.widgets).toContainEqual(
       expect.objectContaining({
@@ -316,7 +317,10 @@ describe('hello-wasm', () => {
     );
     const module = await anna.get(`/plugins/${WASM}/assets/hello-wasm-greeting.js`);
     expect(module.status).toBe(200);
-    expect(String(module.body)).toContain("customElements.define('gf-hello-wasm-greeting'");
+    expect(module.headers.get('content-type')).toMatch(/javascript/);
+    // One self-contained module: the GoatflowWidget subclass with Lit inlined, no bare imports left.
+    expect(String(module.body)).toMatch(/customElements\.define\(["']gf-hello-wasm-greeting["']/);
+    expect(String(module.body)).not.toMatch(/from\s*["'](lit|@goatflow\/sdk)/);
   });
 });
 

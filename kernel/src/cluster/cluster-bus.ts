@@ -1,9 +1,9 @@
 /**
  * How kernel instances sharing one database tell each other what changed: PostgreSQL LISTEN/NOTIFY on one
  * channel, with a dedicated connection per instance. A notification only says *what* changed (a plugin's
- * state, grant or settings; cache keys; uploaded packages); receivers read the truth from the database, so a lost
- * or duplicated message cannot leave an instance wrong for long: after a lost connection the instance
- * reconnects and resynchronises everything.
+ * state, grant or settings; cache keys; uploaded packages; a reload from disk); receivers read the truth from
+ * the database, so a lost or duplicated message cannot leave an instance wrong for long: after a lost
+ * connection the instance reconnects and resynchronises everything.
  * @module
  */
 import { randomUUID } from 'node:crypto';
@@ -21,7 +21,9 @@ export type ClusterMessage =
   /** Cache keys of a plugin were written or deleted elsewhere; no keys means all of them. */
   | { kind: 'cache'; plugin: string; keys?: string[] }
   /** The uploaded plugin packages changed. */
-  | { kind: 'packages' };
+  | { kind: 'packages' }
+  /** An admin reloaded the plugin from its folder: re-read it from this instance's folder and restart it. */
+  | { kind: 'reload'; id: string };
 
 type Envelope = ClusterMessage & { from: string };
 

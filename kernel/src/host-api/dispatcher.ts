@@ -12,7 +12,7 @@ import type { PluginCache } from './cache-capability.js';
 import type { PluginDatabase } from './db-capability.js';
 import type { Mailer } from './email-capability.js';
 import type { EventBus } from './event-bus.js';
-import { HostApiError } from './host-api-error.js';
+import { HostApiError, notGranted } from './host-api-error.js';
 import type { HttpFetcher } from './http-capability.js';
 import type { IdentityReader } from './identity-capability.js';
 import { LOG_LEVELS, type PluginLog } from './plugin-log.js';
@@ -46,12 +46,7 @@ type Args = Record<string, unknown>;
 type Capability = (plugin: CallingPlugin, args: Args, ctx: InvocationContext) => Promise<unknown> | unknown;
 
 function need(condition: boolean | undefined, permission: string, fn: string): void {
-  if (!condition) {
-    throw new HostApiError(
-      'permission_denied',
-      `${fn} needs the permission "${permission}", which this plugin was not granted`,
-    );
-  }
+  if (!condition) throw notGranted(fn, permission);
 }
 
 function text(args: Args, name: string, max = 10_000): string {

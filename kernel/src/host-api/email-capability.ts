@@ -8,7 +8,7 @@
 import type { PluginPermissions } from '@goatflow/sdk';
 import { createTransport, type Transporter } from 'nodemailer';
 import type { KernelOrm } from '../db/orm.js';
-import { HostApiError } from './host-api-error.js';
+import { HostApiError, notGranted } from './host-api-error.js';
 import { emailDomainMatches } from './host-patterns.js';
 
 export const EMAIL_LIMITS = {
@@ -133,10 +133,7 @@ export class Mailer {
   ): Promise<{ id: number }> {
     const patterns = granted.email ?? [];
     if (patterns.length === 0) {
-      throw new HostApiError(
-        'permission_denied',
-        'email.send needs the permission "email", which this plugin was not granted',
-      );
+      throw notGranted('email.send', 'email');
     }
     const mail = parseMail(args);
     await this.checkRecipients(patterns, mail.to);

@@ -34,3 +34,19 @@ export class HostApiError extends Error {
     this.name = 'HostApiError';
   }
 }
+
+/**
+ * The refusal of a call whose capability the plugin was not granted. It names the problem and both halves of
+ * the fix, because the reader is either the plugin's developer (who must declare it) or an operator (who must
+ * grant it).
+ * @param fn - the Host API function, e.g. `cache.get`
+ * @param permission - the manifest permission it needs, e.g. `cache`
+ */
+export function notGranted(fn: string, permission: string): HostApiError {
+  return new HostApiError(
+    'permission_denied',
+    `${fn} needs the permission "${permission}", which this plugin was not granted. To fix: declare ` +
+      `"${permission}" under permissions in the plugin's definition (goatflow-plugin.json), then have an ` +
+      'administrator grant it at /admin/plugins.',
+  );
+}

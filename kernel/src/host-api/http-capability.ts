@@ -15,7 +15,7 @@ import type { LookupFunction } from 'node:net';
 import net from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
 import type { PluginPermissions } from '@goatflow/sdk';
-import { HostApiError } from './host-api-error.js';
+import { HostApiError, notGranted } from './host-api-error.js';
 import { httpHostMatches } from './host-patterns.js';
 import { classifyAddress } from './net-address.js';
 
@@ -165,12 +165,12 @@ export class HttpFetcher {
     const hostname = req.url.hostname;
     const patterns = granted.http ?? [];
     if (!patterns.some((p) => httpHostMatches(p, hostname, port, defaultPort))) {
-      throw new HostApiError(
-        'permission_denied',
-        patterns.length === 0
-          ? 'http.fetch needs the permission "http", which this plugin was not granted'
-          : `http.fetch may not reach ${hostname}:${port}: it is not covered by this plugin's http grant (${patterns.join(', ')})`,
-      );
+      throw patterns.length === 0
+        ? notGranted('http.fetch', 'http')
+        : new HostApiError(
+            'permission_denied',
+            `http.fetch may not reach ${hostname}:${port}: it is not covered by this plugin's http grant (${patterns.join(', ')})`,
+          );
     }
     const started = Date.now();
     const literal = hostname.replace(/^\[(.*)\]$/, '$1');

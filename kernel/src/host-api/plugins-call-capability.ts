@@ -13,7 +13,7 @@ import {
   type PluginInstance,
   RuntimeError,
 } from '../runtimes/contract.js';
-import { HostApiError, type HostApiErrorCode } from './host-api-error.js';
+import { HostApiError, type HostApiErrorCode, notGranted } from './host-api-error.js';
 
 /** How many plugins.call hops one request may chain (A→B is 1). */
 export const MAX_CALL_DEPTH = 4;
@@ -66,12 +66,12 @@ export class PluginCaller {
     }
     const allowed = granted.plugins?.call ?? [];
     if (!allowed.includes(target)) {
-      throw new HostApiError(
-        'permission_denied',
-        allowed.length === 0
-          ? 'plugins.call needs the permission "plugins.call", which this plugin was not granted'
-          : `plugins.call may not call "${target}": it is not in this plugin's plugins.call grant`,
-      );
+      throw allowed.length === 0
+        ? notGranted('plugins.call', 'plugins.call')
+        : new HostApiError(
+            'permission_denied',
+            `plugins.call may not call "${target}": it is not in this plugin's plugins.call grant`,
+          );
     }
     const input = args.input ?? null;
     let size: number;

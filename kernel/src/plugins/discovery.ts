@@ -45,6 +45,8 @@ export async function discoverPlugins(
       }
       const plugin = readManifest(text, dir, folder, root.firstParty, kernelApiVersion);
       const clash = found.get(plugin.id);
+      // The same folder reached twice (a plugin dir that links to a bundled plugin) is one plugin, not a clash.
+      if (clash && (await sameFolder(clash.dir, dir))) continue;
       if (clash) {
         plugin.issues.push({ path: '/id', message: `the id "${plugin.id}" is already used by ${clash.dir}` });
         plugin.manifest = undefined;
@@ -58,10 +60,25 @@ export async function discoverPlugins(
 
 async function subfolders(dir: string): Promise<string[]> {
   const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
-  return entries
-    .filter((e) => e.isDirectory())
-    .map((e) => e.name)
-    .sort((a, b) => a.localeCompare(b));
+  const folders: string[] = [];
+  for (const e of entries) {
+    // A linked folder counts too: startTestKernel and plugin development link a project in instead of copying it.
+    if (e.isDirectory() || (e.isSymbolicLink() && (await isFolder(path.join(dir, e.name)))))
+      folders.push(e.name);
+  }
+  return folders.sort((a, b) => a.localeCompare(b));
+}
+
+async function isFolder(p: string): Promise<boolean> {
+  return fs.stat(p).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+}
+
+async function sameFolder(a: string, b: string): Promise<boolean> {
+  const [ra, rb] = await Promise.all([fs.realpath(a).catch(() => a), fs.realpath(b).catch(() => b)]);
+  return ra === rb;
 }
 
 /** Parses and validates a manifest's text; `folder` names the plugin when the text has no usable id. */

@@ -8,7 +8,7 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { PluginManifest } from '@goatflow/sdk';
+import type { ApiPluginUploadResult, ApiUploadOutcome, PluginManifest } from '@goatflow/sdk';
 import semver from 'semver';
 import type { AuditLog } from '../audit/audit-log.js';
 import { ConflictError, InvalidPackageError, KernelError } from '../errors/index.js';
@@ -22,7 +22,7 @@ import {
 } from './package-archive.js';
 import type { PackageFolder } from './package-folder.js';
 import type { PluginPackageStore, StoredPackage } from './package-store.js';
-import { KERNEL_API_VERSION, type PluginManager, type PluginStatus } from './plugin-manager.js';
+import { KERNEL_API_VERSION, type PluginManager } from './plugin-manager.js';
 import type { PluginStateStore } from './plugin-state-store.js';
 
 /** The largest manifest read from a package. */
@@ -38,20 +38,9 @@ export interface PackageUpload {
   actorId: number | undefined;
 }
 
-export type InstallOutcome = 'installed' | 'upgraded' | 'unchanged';
-
-export interface InstallResult {
-  plugin: PluginStatus;
-  package: {
-    id: string;
-    version: string;
-    sha256: string;
-    size: number;
-    /** The version installed before, when this was an upgrade (or an unchanged re-upload). */
-    previousVersion: string | null;
-    outcome: InstallOutcome;
-  };
-}
+/** The answer to an upload; the shape is the SDK's, shared with the web client. */
+export type InstallResult = ApiPluginUploadResult;
+type InstallOutcome = ApiUploadOutcome;
 
 export interface PluginInstallerOptions {
   manager: PluginManager;

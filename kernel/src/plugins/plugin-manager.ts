@@ -18,7 +18,13 @@ import type { Logger } from '../log/logger.js';
 import type { PluginInstance } from '../runtimes/contract.js';
 import { HostServer, startGrpcPlugin } from '../runtimes/grpc/index.js';
 import { loadWasmPlugin } from '../runtimes/wasm/index.js';
-import { type DiscoveredPlugin, discoverPlugins, type PluginRoot } from './discovery.js';
+import {
+  type DiscoveredPlugin,
+  discoverPlugins,
+  MANIFEST_FILE,
+  type PluginRoot,
+  readManifest,
+} from './discovery.js';
 import type { EventDispatcher } from './event-dispatcher.js';
 import { missingGrants } from './grants.js';
 import { type JobScheduler, validateJobs } from './job-scheduler.js';
@@ -261,6 +267,48 @@ export class PluginManager {
     });
   }
 
+  /**
+   * Re-reads a plugin's folder from disk (`POST /api/admin/plugins/:id/reload`, used by `goatflow-plugin dev`):
+   * its manifest again, and — when it should run — a restart of its runtime with the new code, widgets,
+   * translations and migrations, without restarting the kernel. For this one plugin it is what a kernel restart
+   * would do: an enabled plugin (or one whose enabling failed) is started again; one that does not start, whose
+   * new manifest is invalid or asks for permissions not granted stays stopped, shown as `failed` with the reason
+   * in `lastError` and `issues`, and its stored wish to run is kept, so the reload that fixes it starts it again.
+   * A plugin not enabled is only re-read. Uploaded packages are refused: a new upload replaces them.
+   */
+  reload(id: string, actorId?: number): Promise<PluginStatus> {
+    return this.exclusive(id, async () => {
+      const plugin = await this.findForReload(id);
+      const stored = (await this.o.store.get(id)) ?? this.initialState(plugin);
+      const error = await this.reloadHere(plugin, stored);
+      const version = this.discovered.get(id)?.manifest?.version;
+      if (this.active.has(id)) {
+        await this.o.store.put(id, { ...stored, state: 'enabled', version, lastError: undefined }, actorId);
+      } else if (error) await this.o.store.put(id, { ...stored, lastError: error }, actorId);
+      await this.o.services.log.write(
+        id,
+        error
+          ? { level: 'error', message: `reload failed: ${error}` }
+          : { level: 'info', message: `reloaded${version ? ` version ${version}` : ''} from disk` },
+      );
+      await this.o.announce({ kind: 'reload', id });
+      return this.get(id);
+    });
+  }
+
+  /**
+   * Another instance reloaded a plugin: re-read it from this instance's folder and restart it if it should run.
+   * Nothing is written (the reloading instance stored the outcome).
+   */
+  reloaded(id: string): Promise<void> {
+    return this.exclusive(id, async () => {
+      const plugin = await this.findForReload(id);
+      const stored = (await this.o.store.get(id)) ?? this.initialState(plugin);
+      const error = await this.reloadHere(plugin, stored);
+      if (error) this.o.logger.warn({ plugin: id, err: error }, 'plugin could not be reloaded here');
+    });
+  }
+
   /** Stops every plugin (kernel shutdown); their stored states stay as they are. */
   async stopAll(): Promise<void> {
     for (const id of [...this.active.keys()]) await this.stopRuntime(id);
@@ -302,6 +350,47 @@ export class PluginManager {
         .write(id, { level: 'error', message: `enable failed: ${message}` })
         .catch(() => {});
       throw new PluginLifecycleError('start_failed', `${id} could not be enabled: ${message}`);
+    }
+  }
+
+  /** A plugin to reload: a folder added since the last scan is found by scanning again; uploads are refused. */
+  private async findForReload(id: string): Promise<DiscoveredPlugin> {
+    if (!this.discovered.has(id)) await this.rescan();
+    const plugin = this.requireDiscovered(id);
+    const uploads = this.o.packages?.dir;
+    const relative = uploads === undefined ? '..' : path.relative(uploads, plugin.dir);
+    if (!relative.startsWith('..') && !path.isAbsolute(relative)) {
+      throw new PluginLifecycleError(
+        'conflict',
+        `${id} was installed by uploading a package, which only a new upload replaces ` +
+          '(POST /api/admin/plugins/upload); reload is for plugins in a plugin folder',
+      );
+    }
+    return plugin;
+  }
+
+  /**
+   * Stops the plugin here, re-reads its folder, and starts it again if its stored state wants it running.
+   * Returns why it is not running when it should be.
+   */
+  private async reloadHere(plugin: DiscoveredPlugin, stored: StoredPlugin): Promise<string | undefined> {
+    const id = plugin.id;
+    await this.stopRuntime(id);
+    const fresh = await rereadPlugin(plugin);
+    this.discovered.set(id, fresh);
+    if (stored.state !== 'enabled' && stored.state !== 'failed') return undefined;
+    if (!fresh.manifest) {
+      return `the manifest is invalid: ${fresh.issues.map((i) => `${i.path} ${i.message}`).join('; ')}`;
+    }
+    const missing = missingGrants(fresh.manifest.permissions, stored.granted);
+    if (missing.length) {
+      return `it asks for permissions it was not granted: ${missing.join(', ')}. Grant them, then reload.`;
+    }
+    try {
+      await this.startLocal(fresh, stored);
+      return undefined;
+    } catch (err) {
+      return err instanceof Error ? err.message : String(err);
     }
   }
 
@@ -473,6 +562,34 @@ export class PluginManager {
       if (this.busy.get(id) === next) this.busy.delete(id);
     }
   }
+}
+
+/** A plugin's folder read again; its id stays (a changed id would be another plugin: restart to load that). */
+async function rereadPlugin(plugin: DiscoveredPlugin): Promise<DiscoveredPlugin> {
+  let text: string;
+  try {
+    text = await fs.readFile(path.join(plugin.dir, MANIFEST_FILE), 'utf8');
+  } catch (err) {
+    const issue = { path: '/', message: `${MANIFEST_FILE} could not be read: ${(err as Error).message}` };
+    return { ...plugin, manifest: undefined, issues: [issue] };
+  }
+  const fresh = readManifest(
+    text,
+    plugin.dir,
+    path.basename(plugin.dir),
+    plugin.firstParty,
+    KERNEL_API_VERSION,
+  );
+  if (fresh.id === plugin.id) return fresh;
+  const issues = fresh.manifest
+    ? [
+        {
+          path: '/id',
+          message: `changed from "${plugin.id}" to "${fresh.id}": a reload keeps the id; restart the kernel to load the folder as a new plugin`,
+        },
+      ]
+    : fresh.issues;
+  return { ...fresh, id: plugin.id, manifest: undefined, issues };
 }
 
 async function readMigrations(dir: string, manifest: PluginManifest): Promise<PluginMigration[]> {

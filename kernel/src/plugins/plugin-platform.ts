@@ -172,5 +172,7 @@ async function applyClusterMessage(message: ClusterMessage, manager: PluginManag
     case 'packages':
       await manager.rescan();
       return manager.reconcileAll();
+    case 'reload':
+      return manager.reloaded(message.id);
   }
 }

@@ -31,6 +31,9 @@ export class PluginMigrationError extends Error {
   }
 }
 
+/** An arbitrary constant naming the plugin-provisioning locks among the database's advisory locks. */
+const PROVISION_LOCK = 4712;
+
 function quoteIdent(name: string): string {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`refusing unsafe identifier ${name}`);
   return `"${name}"`;
@@ -52,6 +55,10 @@ export async function provisionPlugin(
   const client = await pool.connect();
   try {
     await client.query('begin');
+    // Kernel instances on one database may provision the same plugin at once (one reloads it, the others hear of
+    // it and restart theirs): concurrent GRANTs on one object fail with "tuple concurrently updated", so they take
+    // turns. The two-key form keeps this lock apart from the single-key start-up lock.
+    await client.query('select pg_advisory_xact_lock($1, hashtext($2))', [PROVISION_LOCK, pluginId]);
     // Roles are shared by every database on the server, so another database may have created it already.
     await client.query(
       `do $$ begin create role ${role} nologin; exception when duplicate_object then null; end $$`,

@@ -5,7 +5,7 @@
  * the process is restarted.
  * @module
  */
-import type { Host } from '@goatflow/sdk/grpc';
+import type { HostClient } from '@goatflow/sdk';
 
 /** The longest a cache entry may live. */
 const WEEK_SECONDS = 7 * 24 * 3600;
@@ -21,35 +21,34 @@ export interface Heartbeat {
 }
 
 /** How many greetings the subscriber has notified since the plugin was enabled. */
-export async function notifiedCount(host: Host): Promise<number> {
-  return Number((await host.call<number | null>('cache.get', { key: 'notified' })) ?? 0);
+export async function notifiedCount(host: HostClient): Promise<number> {
+  return Number((await host.cache.get<number>('notified')) ?? 0);
 }
 
 /**
  * Counts one more notified greeting. Not atomic (the cache has get and set only), so two deliveries at the same
  * moment may count once: a number to show, not to bill by.
  */
-export async function countNotified(host: Host): Promise<void> {
-  const next = (await notifiedCount(host)) + 1;
-  await host.call('cache.set', { key: 'notified', value: next, ttlSeconds: WEEK_SECONDS });
+export async function countNotified(host: HostClient): Promise<void> {
+  await host.cache.set('notified', (await notifiedCount(host)) + 1, WEEK_SECONDS);
 }
 
 /** What the heartbeat job wrote last, or `null` before its first run since the plugin was enabled. */
-export async function lastHeartbeat(host: Host): Promise<Heartbeat | null> {
-  return host.call<Heartbeat | null>('cache.get', { key: 'heartbeat' });
+export function lastHeartbeat(host: HostClient): Promise<Heartbeat | null> {
+  return host.cache.get<Heartbeat>('heartbeat');
 }
 
 /** Keeps `beat` as the last heartbeat. */
-export async function saveHeartbeat(host: Host, beat: Heartbeat): Promise<void> {
-  await host.call('cache.set', { key: 'heartbeat', value: beat, ttlSeconds: WEEK_SECONDS });
+export async function saveHeartbeat(host: HostClient, beat: Heartbeat): Promise<void> {
+  await host.cache.set('heartbeat', beat, WEEK_SECONDS);
 }
 
 /** Whether the mail for event `eventId` went out already (deliveries are at least once). */
-export async function wasMailed(host: Host, eventId: number): Promise<boolean> {
-  return (await host.call('cache.get', { key: `mailed:${eventId}` })) !== null;
+export async function wasMailed(host: HostClient, eventId: number): Promise<boolean> {
+  return (await host.cache.get(`mailed:${eventId}`)) !== null;
 }
 
 /** Remembers that the mail for event `eventId` went out. */
-export async function markMailed(host: Host, eventId: number): Promise<void> {
-  await host.call('cache.set', { key: `mailed:${eventId}`, value: true, ttlSeconds: MAILED_MEMORY_SECONDS });
+export async function markMailed(host: HostClient, eventId: number): Promise<void> {
+  await host.cache.set(`mailed:${eventId}`, true, MAILED_MEMORY_SECONDS);
 }

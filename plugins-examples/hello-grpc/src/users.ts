@@ -2,15 +2,9 @@
  * Users as `identity.getUser` shows them (permission `identity.read`): read-only, never a password or session.
  * @module
  */
-import type { ApiUser } from '@goatflow/sdk';
-import type { Host } from '@goatflow/sdk/grpc';
-
-/** The user with `id`; rejects with `not_found` for an unknown id. */
-export async function getUser(host: Host, id: number): Promise<ApiUser> {
-  return host.call<ApiUser>('identity.getUser', { id });
-}
+import type { HostUser } from '@goatflow/sdk';
 
 /** "First Last", or the login when the user has no name. */
-export function displayName(user: ApiUser): string {
+export function displayName(user: HostUser): string {
   return `${user.firstName} ${user.lastName}`.trim() || user.login;
 }

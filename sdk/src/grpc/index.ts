@@ -13,7 +13,7 @@
  * A separate entry point keeps `@grpc/grpc-js` out of web bundles that import the SDK's root.
  * @packageDocumentation
  */
-export { PROTO_PATH } from './proto.js';
+export { protoPath } from './proto.js';
 export { type PluginServer, SDK_VERSION, type ServeOptions, serve } from './serve.js';
 export {
   type Handler,

@@ -1,7 +1,10 @@
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { hostClientConstructor, PROTO_PATH } from './proto.js';
-import { serve } from './serve.js';
+import { hostClientConstructor, protoPath } from './proto.js';
+import { PROTO_DESCRIPTOR } from './proto-descriptor.js';
+import { describeProto } from './proto-descriptor-source.js';
+import { SDK_VERSION, serve } from './serve.js';
 import { HostCallError } from './types.js';
 
 describe('serve', () => {
@@ -12,9 +15,19 @@ describe('serve', () => {
 
 describe('the proto', () => {
   it('ships with the SDK and defines the Host service with its Connect stream', () => {
-    expect(existsSync(PROTO_PATH)).toBe(true);
+    expect(existsSync(protoPath())).toBe(true);
     const Host = hostClientConstructor();
     expect(Host.service.Connect).toMatchObject({ requestStream: true, responseStream: true });
+  });
+});
+
+describe('the embedded protocol', () => {
+  it('matches plugin.proto (regenerate with: npx tsx sdk/scripts/write-proto-descriptor.ts)', () => {
+    expect(PROTO_DESCRIPTOR).toEqual(describeProto());
+  });
+
+  it('carries the version of package.json', () => {
+    expect(SDK_VERSION).toBe(createRequire(import.meta.url)('../../package.json').version);
   });
 });
 

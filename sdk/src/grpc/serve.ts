@@ -4,9 +4,11 @@
  * handlers' host calls, and exits when the kernel goes away or asks it to stop.
  * @module
  */
-import { createRequire } from 'node:module';
 import { type ChannelOptions, type ClientDuplexStream, credentials, type ServiceError } from '@grpc/grpc-js';
+import { type DefinedPlugin, isDefinedPlugin } from '../define/define-plugin.js';
+import { SDK_VERSION } from '../version.js';
 import { Cancellation } from './cancellation.js';
+import { pluginHandlers } from './plugin-handlers.js';
 import { hostClientConstructor } from './proto.js';
 import { type Handler, type Host, HostCallError, type LogLevel, type PluginContext } from './types.js';
 import {
@@ -18,8 +20,7 @@ import {
   type WireInvocation,
 } from './wire.js';
 
-/** The SDK's version, sent in the hello so operators see which SDK a plugin was built with. */
-export const SDK_VERSION: string = createRequire(import.meta.url)('../../package.json').version;
+export { SDK_VERSION } from '../version.js';
 
 /**
  * Channel settings for a local socket. A fresh, private subchannel pool makes a restarted plugin connect at
@@ -65,12 +66,31 @@ interface PendingHostCall {
 }
 
 /**
- * Connects this process to the GoatFlow kernel that started it and serves the given handlers. Resolves once the
- * kernel has accepted the hello. Installs SIGTERM and SIGINT handlers that close the stream and exit with 0.
- * @param options - the handlers, and how to behave on disconnect
- * @throws Error when the process was not started by the kernel (the `GOATFLOW_*` variables are missing)
+ * Connects this process to the GoatFlow kernel that started it and serves the plugin. Resolves once the kernel
+ * has accepted the hello. Installs SIGTERM and SIGINT handlers that close the stream and exit with 0.
+ *
+ * Give it the plugin made by `definePlugin` (the usual way: requests are validated against the routes' schemas
+ * and handlers get the typed `ctx.host`), or raw named handlers for low-level use.
+ * @param plugin - the plugin definition, or the raw handlers with options
+ * @param options - how to behave on disconnect and where to read the environment (with a definition)
+ * @throws Error when the process was not started by the kernel (the `GOATFLOW_*` variables are missing), or a
+ *   definition lacks a handler
+ * @example
+ * ```ts
+ * import { serve } from '@goatflow/sdk/grpc';
+ * import plugin from './plugin.js';
+ * await serve(plugin);
+ * ```
  */
-export function serve(options: ServeOptions): Promise<PluginServer> {
+export function serve(
+  plugin: DefinedPlugin | ServeOptions,
+  options: Omit<ServeOptions, 'handlers'> = {},
+): Promise<PluginServer> {
+  if (isDefinedPlugin(plugin)) return serveHandlers({ ...options, handlers: pluginHandlers(plugin) });
+  return serveHandlers(plugin);
+}
+
+function serveHandlers(options: ServeOptions): Promise<PluginServer> {
   const env = options.env ?? process.env;
   const socket = env[PLUGIN_ENV.socket];
   const pluginId = env[PLUGIN_ENV.pluginId];

@@ -72,13 +72,16 @@ const scope = z
 
 /** Who may call a route. `public` needs no sign-in; `admin` means an administrator agent. */
 export const AUTH_LEVELS = ['public', 'customer', 'agent', 'user', 'admin'] as const;
+/** One of {@link AUTH_LEVELS}. */
 export type AuthLevel = (typeof AUTH_LEVELS)[number];
 
+/** The HTTP methods a plugin route may use. */
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
 /** Where a widget can be placed in the web shell. */
 export const WIDGET_SLOTS = ['dashboard.main', 'dashboard.side'] as const;
 
+/** What a plugin asks for (`permissions` in the manifest); each key is one Host API capability. */
 export const permissionsSchema = z
   .strictObject({
     db: z
@@ -105,8 +108,10 @@ export const permissionsSchema = z
     audit: z.boolean().optional().describe('Write rows to the audit log'),
   })
   .describe('What the plugin asks for; the operator grants it, the kernel enforces it on every call');
+/** The `permissions` of a manifest, as parsed. */
 export type PluginPermissions = z.infer<typeof permissionsSchema>;
 
+/** One HTTP route a plugin serves (`contributes.routes[]`). */
 export const routeSchema = z.strictObject({
   method: z.enum(HTTP_METHODS),
   path: routePath.describe('Relative to /api/plugins/<id>, or absolute under one of apiPrefixes'),
@@ -119,8 +124,10 @@ export const routeSchema = z.strictObject({
     .describe('A name guards and audit can act on'),
   handler: handlerName,
 });
+/** A route of a parsed manifest. */
 export type PluginRoute = z.infer<typeof routeSchema>;
 
+/** A dashboard widget (`contributes.widgets[]`): a custom element from the plugin's assets. */
 export const widgetSchema = z.strictObject({
   id: z.string().regex(/^[a-z][a-z0-9-]*$/),
   slot: z.enum(WIDGET_SLOTS),
@@ -137,6 +144,7 @@ export const widgetSchema = z.strictObject({
   auth: z.enum(['customer', 'agent', 'user', 'admin']).default('agent'),
 });
 
+/** A menu entry (`contributes.menu[]`) in the agent, customer or admin navigation. */
 export const menuSchema = z.strictObject({
   id: z.string().regex(/^[a-z][a-z0-9-]*$/),
   label: i18nKey,
@@ -145,6 +153,7 @@ export const menuSchema = z.strictObject({
   order: z.number().int().min(0).max(1000).default(100),
 });
 
+/** A full page (`contributes.pages[]`) rendered by a custom element from the plugin's assets. */
 export const pageSchema = z.strictObject({
   id: z.string().regex(/^[a-z][a-z0-9-]*$/),
   path: routePath,
@@ -154,12 +163,14 @@ export const pageSchema = z.strictObject({
   auth: z.enum(['customer', 'agent', 'user', 'admin']),
 });
 
+/** A cron job (`contributes.jobs[]`); each schedule slot runs once across all kernel instances. */
 export const jobSchema = z.strictObject({
   id: z.string().regex(/^[a-z][a-z0-9-]*$/),
   schedule: z.string().min(9).max(100).describe('Cron expression (5 fields, UTC)'),
   handler: handlerName,
 });
 
+/** Everything a plugin adds to GoatFlow (`contributes`). */
 export const contributesSchema = z.strictObject({
   routes: z.array(routeSchema).optional(),
   apiPrefixes: z
@@ -220,6 +231,7 @@ const common = {
     .optional(),
 };
 
+/** The whole manifest, `goatflow-plugin.json`: one shape per runtime, told apart by `runtime`. */
 export const manifestSchema = z.discriminatedUnion('runtime', [
   z.strictObject({
     ...common,
@@ -239,5 +251,7 @@ export const manifestSchema = z.discriminatedUnion('runtime', [
   }),
 ]);
 
+/** A parsed manifest, defaults filled in. */
 export type PluginManifest = z.infer<typeof manifestSchema>;
+/** A manifest as written in `goatflow-plugin.json` (defaults may be left out). */
 export type PluginManifestInput = z.input<typeof manifestSchema>;

@@ -14,6 +14,7 @@ export interface ManifestIssue {
   message: string;
 }
 
+/** The outcome of {@link validateManifest}: the parsed manifest, or every problem found. */
 export type ManifestResult = { ok: true; manifest: PluginManifest } | { ok: false; issues: ManifestIssue[] };
 
 /**

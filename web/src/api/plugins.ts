@@ -9,6 +9,8 @@ import type {
   ApiPluginLogLine,
   ApiPluginState,
   ApiPluginStatus,
+  ApiPluginUploadResult,
+  ApiUploadOutcome,
   PluginPermissions,
 } from '@goatflow/sdk';
 import { api, withQuery } from './client.js';
@@ -107,25 +109,11 @@ export interface PluginUpload {
   checksum: File | undefined;
 }
 
-/** What an upload did: a new plugin, a newer version of an uploaded one, or the very package already there. */
-export const UPLOAD_OUTCOMES = ['installed', 'upgraded', 'unchanged'] as const;
-export type UploadOutcome = (typeof UPLOAD_OUTCOMES)[number];
-
-/** The answer to an upload: 201 when `installed`, 200 otherwise. */
-export interface PluginUploadResult {
-  plugin: PluginStatus;
-  package: {
-    id: string;
-    version: string;
-    /** Lower-case hex. */
-    sha256: string;
-    /** Bytes of the package as uploaded. */
-    size: number;
-    /** The version installed before an upgrade or an unchanged re-upload. */
-    previousVersion: string | null;
-    outcome: UploadOutcome;
-  };
-}
+export { UPLOAD_OUTCOMES } from '@goatflow/sdk';
+/** What an upload did; the SDK's shape, shared with the kernel. */
+export type UploadOutcome = ApiUploadOutcome;
+/** The answer to an upload; the SDK's shape, shared with the kernel. */
+export type PluginUploadResult = ApiPluginUploadResult;
 
 /**
  * Installs a packed plugin, after the kernel checked it against its checksum; it arrives disabled. A file left

@@ -1,6 +1,6 @@
 /**
- * `/api/admin/plugins`: list, inspect, grant, configure, enable, disable, and read a plugin's log. Mounted behind
- * `requireAdmin`.
+ * `/api/admin/plugins`: list, inspect, grant, configure, enable, disable, reload from disk, and read a plugin's
+ * log. Mounted behind `requireAdmin`.
  * @module
  */
 import { permissionsSchema } from '@goatflow/sdk';
@@ -75,6 +75,20 @@ export function adminPluginRoutes(plugins: PluginManager, log: PluginLog, audit:
   router.post('/:id/disable', async (req, res) => {
     const id = parseInput(pluginId, req.params.id, 'id');
     res.json(await audited('plugin.disabled', id, () => plugins.disable(id, actor())));
+  });
+  // Re-reads the plugin's folder and restarts it with the new code (goatflow-plugin dev). Answers its status, also
+  // when the new version does not start: that is the plugin's state (failed, with lastError and issues), not an
+  // error of the request. An uploaded package answers 409: a new upload replaces it.
+  router.post('/:id/reload', async (req, res) => {
+    const id = parseInput(pluginId, req.params.id, 'id');
+    const status = await lifecycle(() => plugins.reload(id, actor()));
+    const details = {
+      version: status.version ?? null,
+      state: status.state,
+      lastError: status.lastError ?? null,
+    };
+    await audit.record({ action: 'plugin.reloaded', targetType: 'plugin', targetId: id, details });
+    res.json(status);
   });
   router.get('/:id/logs', async (req, res) => {
     const id = parseInput(pluginId, req.params.id, 'id');

@@ -98,7 +98,9 @@ export function pluginAssetRoutes(plugins: PluginManager): Router {
       index: false,
       dotfiles: 'deny',
       fallthrough: false,
-      maxAge: '5m',
+      // Revalidated on every load (a 304 when unchanged): an upgrade, an upload or a `goatflow-plugin dev`
+      // reload keeps the same URLs, and a cached old widget next to a new plugin's routes would break.
+      maxAge: 0,
     })(req, res, (err?: unknown) => next(err ? new NotFoundError('No such plugin asset.') : undefined));
   });
   return router;

@@ -1,7 +1,7 @@
+import { buildWasmModule, I64 } from '@goatflow/sdk/testing';
 import { describe, expect, it } from 'vitest';
 import { RuntimeError } from '../contract.js';
 import { admitModule, checkMemories } from './load-module.js';
-import { buildModule, I64 } from './module-builder.test-util.js';
 
 const MIB = 1024 * 1024;
 const CAP = 64 * MIB;
@@ -73,7 +73,7 @@ describe('admitModule', () => {
   it('admits a module with allowed imports and a bounded memory, listing its handlers', async () => {
     const admitted = await admitModule(
       'test-plugin',
-      buildModule({
+      buildWasmModule({
         imports: [
           { module: 'extism:host/user', name: 'cache_get', kind: 'function', params: [I64], results: [I64] },
           { module: 'extism:host/env', name: 'alloc', kind: 'function', params: [I64], results: [I64] },
@@ -88,7 +88,7 @@ describe('admitModule', () => {
 
   it('reports every problem at once, naming each import and the memory', async () => {
     const error = await refusal(
-      buildModule({
+      buildWasmModule({
         imports: [
           { module: 'wasi_snapshot_preview1', name: 'fd_write', kind: 'function', params: [], results: [] },
           {
@@ -111,7 +111,7 @@ describe('admitModule', () => {
 
   it('refuses an imported memory even when its maximum is small', async () => {
     const error = await refusal(
-      buildModule({
+      buildWasmModule({
         imports: [{ module: 'env', name: 'memory', kind: 'memory', limits: { min: 1, max: 2 } }],
       }),
     );

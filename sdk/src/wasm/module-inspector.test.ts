@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { buildModule, I32, I64 } from './module-builder.test-util.js';
+import { buildWasmModule, I32, I64 } from '../testing/wasm-module.js';
 import { formatSignature, inspectModule, ModuleFormatError } from './module-inspector.js';
-import { webAssembly } from './webassembly.js';
+
+// The SDK compiles without the DOM library, where TypeScript declares WebAssembly; the test needs only validate.
+const webAssembly = (globalThis as unknown as { WebAssembly: { validate(bytes: Uint8Array): boolean } })
+  .WebAssembly;
 
 /** Inspects `bytes` after making sure the engine accepts them, so the tests describe real modules. */
 function inspectValid(bytes: Uint8Array) {
@@ -11,27 +14,27 @@ function inspectValid(bytes: Uint8Array) {
 
 describe('inspectModule', () => {
   it('reads a defined memory with its minimum and maximum', () => {
-    const info = inspectValid(buildModule({ memories: [{ min: 1, max: 1024 }] }));
+    const info = inspectValid(buildWasmModule({ memories: [{ min: 1, max: 1024 }] }));
     expect(info.memories).toEqual([
       { origin: 'defined', minPages: 1, maxPages: 1024, shared: false, memory64: false },
     ]);
   });
 
   it('reports a memory without maximum as maxPages null', () => {
-    const info = inspectValid(buildModule({ memories: [{ min: 3, max: null }] }));
+    const info = inspectValid(buildWasmModule({ memories: [{ min: 3, max: null }] }));
     expect(info.memories).toEqual([
       { origin: 'defined', minPages: 3, maxPages: null, shared: false, memory64: false },
     ]);
   });
 
   it('reads multi-byte LEB128 limits exactly', () => {
-    const info = inspectValid(buildModule({ memories: [{ min: 200, max: 65_536 }] }));
+    const info = inspectValid(buildWasmModule({ memories: [{ min: 200, max: 65_536 }] }));
     expect(info.memories[0]).toMatchObject({ minPages: 200, maxPages: 65_536 });
   });
 
   it('reads the limits of an imported memory and names its import', () => {
     const info = inspectValid(
-      buildModule({
+      buildWasmModule({
         imports: [{ module: 'env', name: 'memory', kind: 'memory', limits: { min: 2, max: 4096 } }],
       }),
     );
@@ -50,19 +53,19 @@ describe('inspectModule', () => {
   });
 
   it('flags shared memories', () => {
-    const info = inspectValid(buildModule({ memories: [{ min: 1, max: 16, shared: true }] }));
+    const info = inspectValid(buildWasmModule({ memories: [{ min: 1, max: 16, shared: true }] }));
     expect(info.memories[0]).toMatchObject({ shared: true, maxPages: 16 });
   });
 
   it('flags 64-bit memories and reads their limits', () => {
     // Not validated: Node 20 compiles memory64 only behind a flag, but the inspector must still read it.
-    const info = inspectModule(buildModule({ memories: [{ min: 1, max: 70_000, memory64: true }] }));
+    const info = inspectModule(buildWasmModule({ memories: [{ min: 1, max: 70_000, memory64: true }] }));
     expect(info.memories[0]).toMatchObject({ memory64: true, minPages: 1, maxPages: 70_000 });
   });
 
   it('lists function imports with their signatures, and other kinds', () => {
     const info = inspectValid(
-      buildModule({
+      buildWasmModule({
         imports: [
           { module: 'extism:host/user', name: 'db_query', kind: 'function', params: [I64], results: [I64] },
           { module: 'extism:host/env', name: 'store_u8', kind: 'function', params: [I64, I32], results: [] },
@@ -90,7 +93,7 @@ describe('inspectModule', () => {
 
   it('lists exported functions and skips custom sections', () => {
     const info = inspectValid(
-      buildModule({ functionExports: ['echo', 'run'], custom: { name: 'producers', bytes: [1, 2, 3] } }),
+      buildWasmModule({ functionExports: ['echo', 'run'], custom: { name: 'producers', bytes: [1, 2, 3] } }),
     );
     expect(info.functionExports).toEqual(['echo', 'run']);
     expect(info.memories).toEqual([]);
@@ -101,7 +104,7 @@ describe('inspectModule', () => {
     expect(() => inspectModule(new Uint8Array([0, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00]))).toThrow(
       /components/,
     );
-    const whole = buildModule({ memories: [{ min: 1, max: 1024 }] });
+    const whole = buildWasmModule({ memories: [{ min: 1, max: 1024 }] });
     expect(() => inspectModule(whole.subarray(0, whole.length - 1))).toThrow(ModuleFormatError);
   });
 

@@ -1,16 +1,18 @@
 /**
- * Builds small WebAssembly binaries byte by byte for the unit tests of the inspector and of admission, so each
- * test states exactly the section it is about. Test-only; nothing in the runtime imports it.
+ * Builds small WebAssembly binaries byte by byte, so a test states exactly the import, memory or export it is
+ * about: the SDK's and the kernel's tests of WASM admission use it, and so can tools that check plugins.
  * @module
  */
 
 const encoder = new TextEncoder();
 
+/** The value type `i32`, for {@link WasmImportSpec} signatures. */
 export const I32 = 0x7f;
+/** The value type `i64`, for {@link WasmImportSpec} signatures. */
 export const I64 = 0x7e;
 
 /** Unsigned LEB128. */
-export function leb(value: number | bigint): number[] {
+function leb(value: number | bigint): number[] {
   let v = BigInt(value);
   const out: number[] = [];
   do {
@@ -36,34 +38,39 @@ function section(id: number, body: number[]): number[] {
 }
 
 /** Memory limits: `max` null for none; `shared` and `memory64` set the flag bits. */
-export interface Limits {
+export interface WasmLimits {
   min: number;
   max: number | null;
   shared?: boolean;
   memory64?: boolean;
 }
 
-function limits({ min, max, shared = false, memory64 = false }: Limits): number[] {
+function limits({ min, max, shared = false, memory64 = false }: WasmLimits): number[] {
   const flags = (max === null ? 0 : 1) | (shared ? 2 : 0) | (memory64 ? 4 : 0);
   return [flags, ...leb(min), ...(max === null ? [] : leb(max))];
 }
 
-export type ImportSpec =
+/** One import of a {@link WasmModuleSpec}: a function with its signature, a memory or a global. */
+export type WasmImportSpec =
   | { module: string; name: string; kind: 'function'; params: number[]; results: number[] }
-  | { module: string; name: string; kind: 'memory'; limits: Limits }
+  | { module: string; name: string; kind: 'memory'; limits: WasmLimits }
   | { module: string; name: string; kind: 'global'; type: number };
 
-export interface ModuleSpec {
-  imports?: ImportSpec[];
-  memories?: Limits[];
+/** What {@link buildWasmModule} puts into the module. */
+export interface WasmModuleSpec {
+  imports?: WasmImportSpec[];
+  memories?: WasmLimits[];
   /** Names of exported functions; each gets an empty `() -> ()` body. */
   functionExports?: string[];
   /** Appended as a custom section (id 0) before everything else. */
   custom?: { name: string; bytes: number[] };
 }
 
-/** A module with the given imports, memories and exported functions. */
-export function buildModule(spec: ModuleSpec): Uint8Array {
+/**
+ * A module with the given imports, memories and exported functions (each an empty `() -> ()`).
+ * @param spec - what the module holds
+ */
+export function buildWasmModule(spec: WasmModuleSpec): Uint8Array {
   const imports = spec.imports ?? [];
   const exported = spec.functionExports ?? [];
   // Type 0 is `() -> ()` for the exported functions; function imports get one type each after it.

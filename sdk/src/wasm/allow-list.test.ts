@@ -95,6 +95,16 @@ describe('checkImport', () => {
     expect(reasonFor(fn('env', 'abort', ['i32', 'i32', 'i32', 'i32'], []))).toContain('--use abort=');
   });
 
+  it('says which AssemblyScript feature brought in an env import, and what to use instead', () => {
+    expect(reasonFor(fn('env', 'seed', [], ['f64']))).toContain('Math.random');
+    expect(reasonFor(fn('env', 'Date.now', [], ['f64']))).toContain('no clock');
+    expect(reasonFor(fn('env', 'console.log', ['i32'], []))).toContain('host.log');
+    // A name that happens to be an Object.prototype member is an ordinary unknown import.
+    expect(reasonFor(fn('env', 'constructor', [], []))).toContain(
+      'module "env" is not available to plugins; allowed',
+    );
+  });
+
   it('refuses an allowed name declared with another signature or as another kind', () => {
     const reason = reasonFor(fn(HOST_API_MODULE, 'db_query', ['i32'], ['i32']));
     expect(reason).toContain('(i64) -> i64');
