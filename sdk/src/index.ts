@@ -93,6 +93,7 @@ export {
   validateManifest,
   WIDGET_SLOTS,
 } from './manifest/index.js';
+export { PERMISSION_RULES, type PermissionRule, permissionFor } from './manifest/permission-rules.js';
 export { checkInput, fieldCode, type InputCheck } from './validation/field-issues.js';
 export {
   checkImport,

@@ -41,7 +41,7 @@ type Runtime = (typeof RUNTIMES)[number];
 /** What step 5 of the quickstart promises the widget shows to the admin. */
 const GREETING = 'Hello, admin!';
 /** The longest one command may take: `npm install` on a cold cache, a first `npm test` on a busy machine. */
-const COMMAND_TIMEOUT_MS = 180_000;
+const COMMAND_TIMEOUT_MS = 300_000;
 
 /**
  * The commands of the quickstart's marked blocks for a runtime, in order: a block's info string is `sh quickstart`
@@ -292,7 +292,7 @@ describe('the plugin quickstart, run as written', () => {
         status = (await admin.get(`/api/admin/plugins/${manifest.id}`)).body;
       }
       expect(status).toMatchObject({ id: manifest.id, firstParty: false, granted: manifest.permissions });
-    }, 300_000);
+    }, 600_000);
   }
 
   it('shows both widgets on the dashboard, each with the greeting from its route', async () => {

@@ -120,7 +120,10 @@ describe('plugins.call', () => {
       message: `plugins.call may not call "${OTHER}": it is not in this plugin's plugins.call grant`,
     });
     const none = await callAs(agent, OTHER, { plugin: A, handler: 'whoami' });
-    expect(none.message).toMatch(/needs the permission "plugins.call"/);
+    // The refusal names both halves of the fix: the developer declares the permission, an operator grants it.
+    expect(none.message).toMatch(
+      /needs the permission "plugins.call", which this plugin was not granted\. To fix: declare "plugins.call" under permissions .*grant it at \/admin\/plugins/,
+    );
     const logs = await admin.get(`/api/admin/plugins/${A}/logs?level=warn`);
     expect(logs.body.items.map((l: { message: string }) => l.message)).toContainEqual(
       expect.stringContaining(`host call plugins.call refused: plugins.call may not call "${OTHER}"`),

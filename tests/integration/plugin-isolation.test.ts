@@ -121,6 +121,8 @@ describe('hostile WASM plugins through HTTP', () => {
     const status = await admin.get('/api/admin/plugins/wasi-wasm');
     expect(status.body.state).toBe('failed');
     expect(status.body.lastError).toMatch(/wasi_snapshot_preview1::fd_write/);
+    // …and says how to build it instead: the same words `goatflow-plugin validate` prints before shipping.
+    expect(status.body.lastError).toMatch(/plugins run without WASI .*build the plugin without WASI support/);
   });
 });
 

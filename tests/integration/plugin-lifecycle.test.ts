@@ -137,6 +137,14 @@ describe('discovery', () => {
       '/contributes/routes/0/auth',
       '/contributes/routes/0/middleware',
     ]);
+    // Each issue says what would be right: the allowed values, or that the field does not exist.
+    const messages = Object.fromEntries(
+      res.body.issues.map((i: { path: string; message: string }) => [i.path, i.message]),
+    );
+    expect(messages['/contributes/routes/0/auth']).toMatch(/public.*customer.*agent.*user.*admin/);
+    expect(messages['/contributes/routes/0/middleware']).toBe(
+      'is not a manifest field (remove it or fix its name)',
+    );
     const enable = await admin.post('/api/admin/plugins/broken/enable');
     expect(enable.status).toBe(409);
     expect(enable.body.error.message).toMatch(/invalid manifest/);

@@ -309,8 +309,9 @@ describe('delivering events', () => {
     expect(seconds(first.lastAttemptAt, first.nextAttemptAt)).toBeGreaterThanOrEqual(0.499);
     expect(seconds(first.lastAttemptAt, first.nextAttemptAt)).toBeLessThanOrEqual(1.001);
 
-    // Not due yet: the job leaves it alone.
-    if (Date.parse(first.nextAttemptAt ?? '') - Date.now() > 200) {
+    // Not due yet: the job leaves it alone. Checked only with time to spare: a job run makes host calls over
+    // gRPC, which on a loaded 2-core machine can take a good part of a second.
+    if (Date.parse(first.nextAttemptAt ?? '') - Date.now() > 800) {
       await runRetryJob();
       expect((await deliveryOf(eventId))?.attempts).toBe(1);
     }

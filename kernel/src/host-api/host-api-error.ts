@@ -46,7 +46,7 @@ export function notGranted(fn: string, permission: string): HostApiError {
   return new HostApiError(
     'permission_denied',
     `${fn} needs the permission "${permission}", which this plugin was not granted. To fix: declare ` +
-      `"${permission}" under permissions in the plugin's definition (goatflow-plugin.json), then have an ` +
-      'administrator grant it at /admin/plugins.',
+      `"${permission}" under permissions in the plugin's definition (src/plugin.ts, or goatflow-plugin.json ` +
+      'when it is written by hand), then have an administrator grant it at /admin/plugins.',
   );
 }

@@ -32,6 +32,7 @@ import type { PackageFolder } from './package-folder.js';
 import { type PluginMigration, provisionPlugin } from './plugin-schema.js';
 import { effectiveSettings, maskSecrets, unmaskSecrets, validateSettings } from './plugin-settings.js';
 import type { PluginStateStore, StoredPlugin } from './plugin-state-store.js';
+import { wasmLoadFindings } from './wasm-load-checks.js';
 
 /** The kernel API version plugins declare compatibility with in `kernelApi`. */
 export const KERNEL_API_VERSION = '1.0.0';
@@ -467,7 +468,7 @@ export class PluginManager {
     if (manifest.runtime === 'wasm') {
       const wasm = await fs.readFile(path.join(dir, manifest.entry));
       const cap = Math.min(this.o.maxMemoryBytes, (manifest.limits?.maxMemoryMb ?? 64) * 1024 * 1024);
-      return loadWasmPlugin({
+      const instance = await loadWasmPlugin({
         pluginId: manifest.id,
         wasm: new Uint8Array(wasm),
         hostCall,
@@ -475,6 +476,10 @@ export class PluginManager {
         log,
         ...(deadlineMs ? { deadlineMs } : {}),
       });
+      for (const message of wasmLoadFindings(new Uint8Array(wasm), manifest, calling.granted)) {
+        log({ level: 'error', message });
+      }
+      return instance;
     }
     this.hostServer ??= HostServer.start(this.o.socketDir ? { socketDir: this.o.socketDir } : {});
     const command = manifest.entry.command === 'node' ? process.execPath : manifest.entry.command;

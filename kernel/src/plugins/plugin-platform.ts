@@ -90,8 +90,7 @@ export async function startPluginPlatform(deps: {
     onMessage: (message) => applyClusterMessage(message, plugins(), cache),
     onResync: async () => {
       cache.invalidateAll();
-      await plugins().rescan();
-      await plugins().reconcileAll();
+      await plugins().packagesChanged();
     },
   });
   cache.onChange = (plugin, key) => cluster.cacheChanged(plugin, key);
@@ -170,8 +169,7 @@ async function applyClusterMessage(message: ClusterMessage, manager: PluginManag
     case 'cache':
       return cache.invalidate(message.plugin, message.keys);
     case 'packages':
-      await manager.rescan();
-      return manager.reconcileAll();
+      return manager.packagesChanged();
     case 'reload':
       return manager.reloaded(message.id);
   }

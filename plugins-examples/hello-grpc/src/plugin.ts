@@ -19,9 +19,8 @@ export default definePlugin({
   license: 'MIT',
   kernelApi: '^1.0.0',
   runtime: 'grpc',
-  // In this repository the kernel runs the TypeScript through tsx; a published plugin runs its build instead:
-  // `{ command: 'node', args: ['dist/main.js'] }` (see README.md).
-  entry: { command: 'node', args: ['--import', 'tsx', 'src/main.ts'] },
+  // The bundle `goatflow-plugin build` makes (npm test and npm start build the examples), as for a published plugin.
+  entry: { command: 'node', args: ['dist/main.js'] },
   permissions: {
     cache: true,
     i18n: true,

@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { permissionFor } from '../manifest/permission-rules.js';
 import { manifestSchema } from '../manifest/schema.js';
-import {
-  checkPermissions,
-  permissionFor,
-  scanSourcesForHostCalls,
-  scanSourcesForNamedTargets,
-} from './permissions.js';
+import { checkPermissions, scanSourcesForHostCalls, scanSourcesForNamedTargets } from './permissions.js';
 
 const manifest = (permissions: object, contributes: object = {}) =>
   manifestSchema.parse({

@@ -5,61 +5,8 @@
  * plugin never uses only makes the operator grant more than needed.
  * @module
  */
+import { PERMISSION_RULES, permissionFor } from '../manifest/permission-rules.js';
 import type { PluginManifest } from '../manifest/schema.js';
-
-/** A permission of the manifest, as far as Host API calls are concerned. */
-export interface PermissionRule {
-  /** The manifest field, e.g. `permissions.http`. */
-  field: string;
-  /** What to write in `permissions: { … }` of the definition (and the manifest) to declare it. */
-  example: string;
-  /** Whether the manifest declares it. */
-  declared(permissions: PluginManifest['permissions']): boolean;
-}
-
-const RULES: Record<string, PermissionRule> = {
-  db: {
-    field: 'permissions.db.own',
-    example: 'db: { own: true }',
-    declared: (p) => p.db?.own === true || (p.db?.read?.length ?? 0) > 0,
-  },
-  cache: { field: 'permissions.cache', example: 'cache: true', declared: (p) => p.cache === true },
-  http: {
-    field: 'permissions.http',
-    example: "http: ['api.example.com']",
-    declared: (p) => (p.http?.length ?? 0) > 0,
-  },
-  email: {
-    field: 'permissions.email',
-    example: "email: ['users']",
-    declared: (p) => (p.email?.length ?? 0) > 0,
-  },
-  i18n: { field: 'permissions.i18n', example: 'i18n: true', declared: (p) => p.i18n === true },
-  identity: {
-    field: 'permissions.identity.read',
-    example: 'identity: { read: true }',
-    declared: (p) => p.identity?.read === true,
-  },
-  audit: { field: 'permissions.audit', example: 'audit: true', declared: (p) => p.audit === true },
-  events: {
-    field: 'permissions.events.publish',
-    example: "events: { publish: ['my-plugin.something_happened'] }",
-    declared: (p) => (p.events?.publish?.length ?? 0) > 0,
-  },
-  plugins: {
-    field: 'permissions.plugins.call',
-    example: "plugins: { call: ['other-plugin'] }",
-    declared: (p) => (p.plugins?.call?.length ?? 0) > 0,
-  },
-};
-
-/**
- * The permission a Host API function needs (`cache.get` → `permissions.cache`), or `undefined` for the ones
- * every plugin may call (`log`, `config.get`). Mirrors the kernel's dispatcher.
- */
-export function permissionFor(hostFunction: string): PermissionRule | undefined {
-  return RULES[hostFunction.split('.')[0]!];
-}
 
 /** A finding of {@link checkPermissions}. */
 export interface PermissionFinding {
@@ -95,7 +42,7 @@ export function checkPermissions(
     }
   }
   const c = manifest.contributes;
-  for (const [name, rule] of Object.entries(RULES)) {
+  for (const [name, rule] of Object.entries(PERMISSION_RULES)) {
     if (!rule.declared(manifest.permissions) || usedFields.has(rule.field)) continue;
     // The plugin's own schema is also what its migrations and exported views need.
     if (name === 'db' && (c.migrations || (c.exports?.length ?? 0) > 0)) continue;

@@ -13,6 +13,14 @@ export const DEFINITION_FILE = 'src/plugin.ts';
 /** A gRPC plugin's program, bundled to {@link GRPC_OUTPUT}. */
 export const GRPC_MAIN = 'src/main.ts';
 export const GRPC_OUTPUT = 'dist/main.js';
+/** Folders `pack` never takes files from, whatever the manifest says: sources, tests, dependencies. */
+export const UNPACKED_FOLDERS: ReadonlySet<string> = new Set([
+  'node_modules',
+  'src',
+  'test',
+  'tests',
+  '.git',
+]);
 /** A WASM plugin's AssemblyScript entry; its exports are the handlers. */
 export const ASSEMBLY_ENTRY = 'assembly/index.ts';
 /** Widget and page sources: every `web/*.ts` is bundled to the assets folder. */

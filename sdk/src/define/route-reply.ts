@@ -56,6 +56,9 @@ export class RouteError extends Error {
     readonly details?: ApiFieldIssue[],
   ) {
     super(message);
+    if (!Number.isInteger(status) || status < 400 || status > 599) {
+      throw new RangeError(`RouteError needs an HTTP error status from 400 to 599, not ${status}`);
+    }
     this.name = 'RouteError';
   }
 

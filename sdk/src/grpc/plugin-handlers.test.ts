@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { definePlugin, route, z } from '../define/define-plugin.js';
-import { notFound, reply } from '../define/route-reply.js';
+import { notFound, RouteError, reply } from '../define/route-reply.js';
+import { isHostError } from '../host/host-errors.js';
 import { pluginHandlers } from './plugin-handlers.js';
-import type { Host, PluginContext } from './types.js';
+import { type Host, HostCallError, type PluginContext } from './types.js';
 
 const calls: { fn: string; args: unknown }[] = [];
 const host: Host = {
@@ -56,6 +57,13 @@ const plugin = definePlugin({
       auth: 'agent',
       response: z.object({ n: z.number() }),
       handler: () => ({ n: 'one' }) as never,
+    }),
+    replyOk: route({
+      method: 'GET',
+      path: '/ok',
+      auth: 'agent',
+      response: z.object({ n: z.number() }),
+      handler: () => reply(200, { n: 1, secret: 'leak' }),
     }),
     looksLikeReply: route({
       method: 'GET',
@@ -119,6 +127,18 @@ describe('pluginHandlers', () => {
   it('fails the invocation when the answer breaks the response schema', async () => {
     await expect(handlers.badAnswer!({}, context, host)).rejects.toThrow(
       /route "badAnswer" answered what its response schema does not allow: response.n/,
+    );
+  });
+
+  it('checks a reply(200, …) against the response schema too, so it cannot leak fields', async () => {
+    expect(await handlers.replyOk!({}, context, host)).toEqual({ status: 200, body: { n: 1 } });
+  });
+
+  it('refuses a RouteError without an error status, and a host-error check never matches it', () => {
+    expect(() => new RouteError(200, 'ok', 'fine')).toThrow(RangeError);
+    expect(isHostError(notFound())).toBe(false);
+    expect(isHostError(new HostCallError('not_found', 'no such user', 'identity.getUser'), 'not_found')).toBe(
+      true,
     );
   });
 

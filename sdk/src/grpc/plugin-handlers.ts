@@ -65,7 +65,12 @@ function routeHandler(name: string, route: RouteDefinition): Handler {
       if (error instanceof RouteError) return { status: error.status, body: error.toBody() };
       throw error;
     }
-    if (isReply(output)) return { status: output.status, body: output.body ?? null };
+    if (isReply(output)) {
+      // The response schema describes the 200 answer; other statuses carry what the handler chose.
+      if (output.status !== 200 || !route.response)
+        return { status: output.status, body: output.body ?? null };
+      output = output.body;
+    }
     if (route.response) {
       const checked = checkInput(route.response, output, 'response');
       if (!checked.ok) {

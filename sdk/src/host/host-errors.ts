@@ -63,7 +63,10 @@ export function isHostError(
 ): error is Error & { code: HostErrorCode; fn: string } {
   if (!(error instanceof Error)) return false;
   const c = (error as { code?: unknown }).code;
+  // Every host call error names the function it came from; a RouteError or a Node error with a look-alike code
+  // does not.
   return (
+    typeof (error as { fn?: unknown }).fn === 'string' &&
     typeof c === 'string' &&
     (HOST_ERROR_CODES as readonly string[]).includes(c) &&
     (code === undefined || c === code)

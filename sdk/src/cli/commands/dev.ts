@@ -151,8 +151,10 @@ async function round(project: Project, session: KernelSession, io: CliIo, id: { 
     io.out(`✓ reloaded in the kernel (${status.state})\n`);
     return true;
   } catch (err) {
-    if (!(err instanceof CliError)) throw err;
-    io.err(`✗ ${err.message}\n${err.hint ? `  → ${err.hint}\n` : ''}`);
+    // Whatever failed (the build, the kernel, the network, the disk), dev reports it and keeps watching: the
+    // next save is another try.
+    if (err instanceof CliError) io.err(`✗ ${err.message}\n${err.hint ? `  → ${err.hint}\n` : ''}`);
+    else io.err(`✗ ${err instanceof Error ? err.message : String(err)}\n`);
     return false;
   }
 }

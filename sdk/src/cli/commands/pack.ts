@@ -17,7 +17,7 @@ import { type CommandSpec, formatHelp, parseCommandArgs } from '../args.js';
 import { countFindings, printFindings } from '../findings.js';
 import { CliError, type CliIo } from '../io.js';
 import { MANIFEST_FILE } from '../manifest-file.js';
-import { openProject, type Project } from '../project.js';
+import { openProject, type Project, UNPACKED_FOLDERS } from '../project.js';
 import { validateProject } from './validate.js';
 
 export const packSpec: CommandSpec = {
@@ -39,9 +39,6 @@ export const packSpec: CommandSpec = {
   ].join('\n'),
 };
 
-/** The folders pack never takes files from, whatever the manifest says. */
-const NEVER = new Set(['node_modules', 'src', 'test', 'tests', '.git']);
-
 /** The date every entry carries (npm pack's), so packing is reproducible. */
 const ENTRY_DATE = new Date('1985-10-26T08:15:00.000Z');
 
@@ -51,12 +48,12 @@ export function packageFiles(project: Project, manifest: PluginManifest): string
   const isFile = (rel: string) => fs.existsSync(project.file(rel)) && fs.statSync(project.file(rel)).isFile();
   const addFile = (rel: string) => {
     const clean = path.posix.normalize(rel.replaceAll('\\', '/')).replace(/^\.\//, '');
-    if (clean.startsWith('../') || NEVER.has(clean.split('/')[0]!)) return;
+    if (clean.startsWith('../') || UNPACKED_FOLDERS.has(clean.split('/')[0]!)) return;
     if (isFile(clean)) files.add(clean);
   };
   const addFolder = (rel: string) => {
     const clean = path.posix.normalize(rel.replaceAll('\\', '/')).replace(/^\.\/|\/+$/g, '');
-    if (clean === '.' || clean.startsWith('../') || NEVER.has(clean.split('/')[0]!)) return;
+    if (clean === '.' || clean.startsWith('../') || UNPACKED_FOLDERS.has(clean.split('/')[0]!)) return;
     const abs = project.file(clean);
     if (!fs.existsSync(abs) || !fs.statSync(abs).isDirectory()) return;
     for (const entry of fs.readdirSync(abs, { withFileTypes: true })) {

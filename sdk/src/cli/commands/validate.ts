@@ -20,8 +20,10 @@ import {
   ASSEMBLY_ENTRY,
   DEFINITION_FILE,
   GRPC_MAIN,
+  GRPC_OUTPUT,
   openProject,
   type Project,
+  UNPACKED_FOLDERS,
   WEB_DIR,
 } from '../project.js';
 
@@ -125,6 +127,27 @@ function checkFiles(project: Project, manifest: PluginManifest, fixIn: string): 
           ? `run goatflow-plugin build, which bundles ${GRPC_MAIN} to it`
           : `fix entry in ${fixIn}`,
       );
+    }
+    if (script && UNPACKED_FOLDERS.has(path.posix.normalize(script).split('/')[0]!)) {
+      findings.push({
+        level: 'error',
+        message: `the entry script ${script} is not in the package: pack leaves out ${path.posix.normalize(script).split('/')[0]}/`,
+        hint: `point entry at the build output (args: ['${GRPC_OUTPUT}']) in ${fixIn}; goatflow-plugin build bundles ${GRPC_MAIN} to it`,
+      });
+    }
+    if (
+      command === 'node' &&
+      args.some(
+        (a, i) =>
+          /^--(import|loader|experimental-loader)(=|$)|^-r$|^--require(=|$)/.test(a) &&
+          /tsx|ts-node/.test(a.includes('=') ? a : (args[i + 1] ?? '')),
+      )
+    ) {
+      findings.push({
+        level: 'warning',
+        message: 'the entry loads a TypeScript runner (tsx or ts-node), which a packed plugin does not have',
+        hint: `run the bundle instead: args: ['${GRPC_OUTPUT}'] in ${fixIn}`,
+      });
     }
     if (command !== 'node' && /[\\/]/.test(command) && !path.isAbsolute(command) && !isFile(command)) {
       missing('the entry command', command, `fix entry.command in ${fixIn}`);
