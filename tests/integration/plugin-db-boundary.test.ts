@@ -139,7 +139,7 @@ describe('plugin migrations', () => {
     expect(recorded.rowCount).toBe(0);
   });
 
-  it("run as the plugin's role: they cannot reach the kernel's tables or another plugin's schema", async () => {
+  it("cannot reach the kernel's tables or another plugin's schema (the migration guard, then the role)", async () => {
     for (const sql of [
       'create table kernel.sneaky (id int)',
       'create view peek as select * from kernel.users',
@@ -148,7 +148,7 @@ describe('plugin migrations', () => {
         (e: unknown) => e,
       );
       expect(err, sql).toBeInstanceOf(PluginMigrationError);
-      expect((err as Error).message, sql).toMatch(/permission denied/);
+      expect((err as Error).message, sql).toMatch(/is outside the plugin's schema|permission denied/);
     }
     const spill = await provisionPlugin(
       pool,
@@ -156,7 +156,7 @@ describe('plugin migrations', () => {
       [{ name: '001.sql', sql: 'create table beta.spill (id int)' }],
       [],
     ).catch((e: unknown) => e);
-    expect((spill as Error).message).toMatch(/permission denied/);
+    expect((spill as Error).message).toMatch(/beta\.spill is outside the plugin's schema|permission denied/);
   });
 
   it('grant exactly the views in the grant: a withdrawn view is revoked from the role', async () => {
@@ -188,5 +188,126 @@ describe('plugin migrations', () => {
     expect(await provisionPlugin(pool, 'delta', upgrade, [])).toEqual(['002-b.sql']);
     const edited = [{ name: '001-a.sql', sql: 'create table a (id bigint)' }];
     await expect(provisionPlugin(pool, 'delta', edited, [])).rejects.toThrow(/changed after it was applied/);
+  });
+
+  it('refuse whatever could forge the acting user, applying nothing of the migration', async () => {
+    const attacks: [string, string, RegExp][] = [
+      [
+        'fn_set_config',
+        "create function fn_set_config() returns text language sql as $$ select set_config('goatflow.user_id', '1', true) $$",
+        /statement 1 \(CREATE FUNCTION\): in the function body: function set_config\(\) is not allowed/,
+      ],
+      [
+        'default_set_config',
+        "create table default_set_config (id int, u text default set_config('goatflow.user_id', '1', true))",
+        /statement 1 \(CREATE\): function set_config\(\) is not allowed/,
+      ],
+      [
+        'view_set_config',
+        "create view view_set_config as select set_config('goatflow.user_id', '1', true) as u",
+        /statement 1 \(VIEW\): function set_config\(\) is not allowed/,
+      ],
+      [
+        'fn_set_clause',
+        "create function fn_set_clause() returns int language sql set goatflow.user_id = '1' as $$ select 1 $$",
+        /a function may not SET configuration/,
+      ],
+      [
+        'fn_plpgsql',
+        "create function fn_plpgsql() returns int language plpgsql as $$ begin execute 'select 1'; return 1; end $$",
+        /LANGUAGE plpgsql functions are not allowed/,
+      ],
+      [
+        'trg_table',
+        'create table trg_table (id int); ' +
+          'create trigger trg before insert on trg_table for each row execute function suppress_redundant_updates_trigger()',
+        /statement 2 \(CREATE TRIG\): not allowed in a migration/,
+      ],
+      [
+        'do_table',
+        "do $$ begin create table do_table (id int); perform set_config('goatflow.user_id', '1', true); end $$",
+        /statement 1 \(DO\): not allowed in a migration/,
+      ],
+      [
+        'grant_table',
+        'create table grant_table (id int); grant select on grant_table to public',
+        /\(GRANT\): not allowed/,
+      ],
+    ];
+    for (const [object, sql, expected] of attacks) {
+      const err = await provisionPlugin(
+        pool,
+        'eta',
+        [
+          { name: '001-ok.sql', sql: 'create table fine (id int)' },
+          { name: '002-attack.sql', sql },
+        ],
+        [],
+      ).catch((e: unknown) => e);
+      expect(err, sql).toBeInstanceOf(PluginMigrationError);
+      expect((err as PluginMigrationError).migration, sql).toBe('002-attack.sql');
+      expect((err as Error).message, sql).toMatch(/migration 002-attack\.sql refused: /);
+      expect((err as Error).message, sql).toMatch(expected);
+      const left = await pool.query(
+        `select 1 from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'eta'
+         union all select 1 from pg_proc p join pg_namespace n on n.oid = p.pronamespace where n.nspname = 'eta'
+         union all select 1 from kernel.plugin_migrations where plugin_id = 'eta'`,
+      );
+      expect(left.rowCount, `${object} left something behind`).toBe(0);
+    }
+  });
+
+  it('refuse at every provision a schema that holds unsafe objects made behind the guard', async () => {
+    await provisionPlugin(pool, 'theta', [{ name: '001.sql', sql: 'create table fine (id int)' }], []);
+    // As if an older kernel had applied them, before the migration guard existed.
+    await pool.query(
+      'create function theta.sneaky() returns int language plpgsql as $$ begin return 1; end $$',
+    );
+    await expect(provisionPlugin(pool, 'theta', [], [])).rejects.toThrow(
+      /function theta\.sneaky\(\) \(language plpgsql\)/,
+    );
+    await pool.query('drop function theta.sneaky()');
+    await pool.query("create view theta.peek as select set_config('goatflow.user_id', '1', true) as u");
+    await pool.query(
+      "create function theta.definer() returns int language sql security definer set search_path = theta as 'select 1'",
+    );
+    const err = await provisionPlugin(pool, 'theta', [], []).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PluginMigrationError);
+    expect((err as Error).message).toMatch(
+      /function theta\.definer\(\) \(language sql, security definer, set search_path=theta\)/,
+    );
+    expect((err as Error).message).toMatch(/view theta\.peek \(calls set_config\)/);
+    await pool.query('drop view theta.peek; drop function theta.definer()');
+    await pool.query(
+      "alter table theta.fine add column u text default set_config('goatflow.user_id', '1', true); " +
+        'create trigger t before update on theta.fine for each row execute function suppress_redundant_updates_trigger()',
+    );
+    const again = await provisionPlugin(pool, 'theta', [], []).catch((e: unknown) => e);
+    expect((again as Error).message).toMatch(/trigger t on theta\.fine/);
+    expect((again as Error).message).toMatch(/default of theta\.fine\.u \(calls set_config\)/);
+    await pool.query('drop trigger t on theta.fine; alter table theta.fine drop column u');
+    expect(await provisionPlugin(pool, 'theta', [], [])).toEqual([]);
+  });
+
+  it('still apply the legitimate migrations: tables, views, indexes, enums and LANGUAGE sql functions', async () => {
+    const applied = await provisionPlugin(
+      pool,
+      'iota',
+      [
+        {
+          name: '001.sql',
+          sql: `create type mood as enum ('ok', 'sad');
+                create table items (id int generated by default as identity primary key, name text not null,
+                  mood mood not null default 'ok', at timestamptz not null default now(), check (length(name) > 0));
+                create index items_name on items (lower(name));
+                create view named with (security_barrier) as select i.id, i.name from items i;
+                create function item_count() returns bigint language sql stable as $$ select count(*) from iota.items $$;
+                insert into items (name) values ('first');`,
+        },
+      ],
+      [],
+    );
+    expect(applied).toEqual(['001.sql']);
+    expect((await pool.query('select iota.item_count() as n')).rows).toEqual([{ n: '1' }]);
   });
 });

@@ -19,7 +19,7 @@ export type SqlVerdict =
   | { ok: true; kind: 'select' | 'insert' | 'update' | 'delete' }
   | { ok: false; reason: string };
 
-const STATEMENTS: Record<string, 'select' | 'insert' | 'update' | 'delete'> = {
+export const STATEMENTS: Record<string, 'select' | 'insert' | 'update' | 'delete'> = {
   SelectStmt: 'select',
   InsertStmt: 'insert',
   UpdateStmt: 'update',
@@ -43,7 +43,7 @@ const SYSTEM_SCHEMAS = new Set(['pg_catalog', 'information_schema', 'pg_toast'])
 
 type Node = unknown;
 
-function describeStatement(name: string): string {
+export function describeStatement(name: string): string {
   return name
     .replace(/Stmt$/, '')
     .replace(/([a-z])([A-Z])/g, '$1 $2')
@@ -74,7 +74,11 @@ export async function checkSql(sql: string, scope: SqlScope): Promise<SqlVerdict
   return problem ? { ok: false, reason: problem } : { ok: true, kind };
 }
 
-function walk(node: Node, scope: SqlScope): string | undefined {
+/**
+ * Walks a parse tree and returns the first problem: a relation outside the scope, a denied or foreign function,
+ * or `SELECT … INTO`. Shared with the migration guard, which walks DDL trees with it.
+ */
+export function walk(node: Node, scope: SqlScope): string | undefined {
   if (Array.isArray(node)) {
     for (const n of node) {
       const p = walk(n, scope);
@@ -85,8 +89,9 @@ function walk(node: Node, scope: SqlScope): string | undefined {
   if (!node || typeof node !== 'object') return undefined;
   for (const [key, value] of Object.entries(node)) {
     const problem =
-      // INSERT/UPDATE/DELETE carry their target as a bare RangeVar under `relation`.
-      key === 'RangeVar' || (key === 'relation' && isRangeVar(value))
+      // INSERT/UPDATE/DELETE carry their target as a bare RangeVar under `relation`; DDL under `view`,
+      // `sequence`, `pktable`, `typevar`….
+      key === 'RangeVar' || isRangeVar(value)
         ? checkRelation(value as { schemaname?: string; relname: string }, scope)
         : key === 'FuncCall'
           ? checkFunction(value as { funcname: { String: { sval: string } }[] }, scope)
@@ -101,7 +106,7 @@ function walk(node: Node, scope: SqlScope): string | undefined {
 }
 
 function isRangeVar(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && 'relname' in value;
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && 'relname' in value;
 }
 
 function checkRelation(rel: { schemaname?: string; relname: string }, scope: SqlScope) {

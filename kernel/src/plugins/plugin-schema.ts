@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
+import { checkMigration } from './migration-guard.js';
 
 /** `hello-wasm` → schema `hello_wasm`. */
 export function schemaOf(pluginId: string): string {
@@ -30,6 +31,54 @@ export class PluginMigrationError extends Error {
     this.name = 'PluginMigrationError';
   }
 }
+
+/**
+ * Belt and braces behind the migration guard, run at every provision: in the plugin's schema, functions that are
+ * not `LANGUAGE sql`, are SECURITY DEFINER or carry a SET clause; triggers, rules and policies (a migration may
+ * create none); and any function, view, default, generated column, check or index whose definition calls
+ * `set_config`. (pg_depend records no dependencies on built-in functions, so definitions are read as text.)
+ */
+const UNSAFE_OBJECTS = `
+  with ns as (select $1::regnamespace as oid),
+  definitions as (
+    select format('function %s', p.oid::regprocedure) as what, pg_catalog.pg_get_functiondef(p.oid) as def
+      from pg_catalog.pg_proc p join pg_catalog.pg_language l on l.oid = p.prolang
+     where p.pronamespace = (select oid from ns) and p.prokind in ('f', 'p') and l.lanname = 'sql'
+    union all
+    select format('view %s', c.oid::regclass), pg_catalog.pg_get_viewdef(c.oid)
+      from pg_catalog.pg_class c where c.relnamespace = (select oid from ns) and c.relkind in ('v', 'm')
+    union all
+    select format('default of %s.%s', a.adrelid::regclass, att.attname), pg_catalog.pg_get_expr(a.adbin, a.adrelid)
+      from pg_catalog.pg_attrdef a join pg_catalog.pg_class c on c.oid = a.adrelid
+      join pg_catalog.pg_attribute att on att.attrelid = a.adrelid and att.attnum = a.adnum
+     where c.relnamespace = (select oid from ns)
+    union all
+    select format('constraint %s', k.conname), pg_catalog.pg_get_constraintdef(k.oid)
+      from pg_catalog.pg_constraint k where k.connamespace = (select oid from ns)
+    union all
+    select format('index %s', i.indexrelid::regclass), pg_catalog.pg_get_indexdef(i.indexrelid)
+      from pg_catalog.pg_index i join pg_catalog.pg_class c on c.oid = i.indexrelid
+     where c.relnamespace = (select oid from ns)
+  )
+  select format('function %s (%s)', p.oid::regprocedure,
+           concat_ws(', ', 'language ' || l.lanname, case when p.prosecdef then 'security definer' end,
+                     'set ' || array_to_string(p.proconfig, ', '))) as what
+    from pg_catalog.pg_proc p join pg_catalog.pg_language l on l.oid = p.prolang
+   where p.pronamespace = (select oid from ns) and (l.lanname <> 'sql' or p.prosecdef or p.proconfig is not null)
+  union all
+  select format('trigger %s on %s', t.tgname, t.tgrelid::regclass)
+    from pg_catalog.pg_trigger t join pg_catalog.pg_class c on c.oid = t.tgrelid
+   where c.relnamespace = (select oid from ns) and not t.tgisinternal
+  union all
+  select format('rule %s on %s', r.rulename, r.ev_class::regclass)
+    from pg_catalog.pg_rewrite r join pg_catalog.pg_class c on c.oid = r.ev_class
+   where c.relnamespace = (select oid from ns) and r.rulename <> '_RETURN'
+  union all
+  select format('policy %s on %s', o.polname, o.polrelid::regclass)
+    from pg_catalog.pg_policy o join pg_catalog.pg_class c on c.oid = o.polrelid
+   where c.relnamespace = (select oid from ns)
+  union all
+  select what || ' (calls set_config)' from definitions where def ~* 'set_config'`;
 
 /** An arbitrary constant naming the plugin-provisioning locks among the database's advisory locks. */
 const PROVISION_LOCK = 4712;
@@ -93,6 +142,12 @@ export async function provisionPlugin(
         }
         continue;
       }
+      // The migration guard first: nothing a migration leaves behind may forge the acting user (set_config,
+      // SET clauses, triggers, plpgsql…) or name anything outside the plugin's schema and granted views.
+      const verdict = await checkMigration(m.sql, { ownSchema: schemaOf(pluginId), readableViews });
+      if (!verdict.ok) {
+        throw new PluginMigrationError(m.name, `migration ${m.name} refused: ${verdict.reason}`);
+      }
       // Migrations run as the plugin's role: they can create and change objects in its schema and nothing else.
       await client.query(`set local search_path = ${schema}`);
       await client.query(`set local role ${role}`);
@@ -107,6 +162,15 @@ export async function provisionPlugin(
         [pluginId, m.name, checksum],
       );
       ran.push(m.name);
+    }
+    const unsafe = await client.query<{ what: string }>(UNSAFE_OBJECTS, [schemaOf(pluginId)]);
+    if (unsafe.rows.length > 0) {
+      throw new PluginMigrationError(
+        ran.at(-1) ?? '(schema)',
+        `the schema of ${pluginId} holds objects that could forge the acting user: ` +
+          `${unsafe.rows.map((r) => r.what).join('; ')} — drop them (only LANGUAGE sql functions without SET or ` +
+          'SECURITY DEFINER, and nothing calling set_config, are allowed)',
+      );
     }
     await client.query(`grant usage on schema ${schema} to ${role}`);
     await client.query(`grant select, insert, update, delete on all tables in schema ${schema} to ${role}`);
