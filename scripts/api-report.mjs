@@ -18,7 +18,11 @@ import ts from 'typescript';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const sdkDir = path.join(root, 'sdk');
-const reportDir = path.join(sdkDir, 'api');
+// --record-dir=<dir> reads (and writes) the record elsewhere: for the test that proves --check fails on a stale one.
+const recordArg = process.argv.find((a) => a.startsWith('--record-dir='));
+const reportDir = recordArg
+  ? path.resolve(recordArg.slice('--record-dir='.length))
+  : path.join(sdkDir, 'api');
 const check = process.argv.includes('--check');
 const pkg = JSON.parse(fs.readFileSync(path.join(sdkDir, 'package.json'), 'utf8'));
 const SOURCE_CONDITION = '@goatflow/source';
