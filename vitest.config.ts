@@ -23,7 +23,13 @@ export default defineConfig({
         ...resolve,
         test: {
           name: 'unit',
-          include: ['kernel/src/**/*.test.ts', 'sdk/src/**/*.test.ts', 'web/src/**/*.test.ts'],
+          include: [
+            'kernel/src/**/*.test.ts',
+            'sdk/src/**/*.test.ts',
+            'web/src/**/*.test.ts',
+            'plugins-core/*/src/**/*.test.ts',
+            'plugins-core/*/test/**/*.test.ts',
+          ],
           environment: 'node',
         },
       },

@@ -13,7 +13,7 @@
  * @module
  */
 import { freeBlock, readBlock, utf8, writeBlock } from './extism';
-import { JsonValue, jsonObject, parseJson, toJson } from './json';
+import { JsonValue, jsonArray, jsonObject, parseJson, toJson } from './json';
 
 // Every Host API import takes the offset of an Extism block holding its arguments as UTF-8 JSON and returns the
 // offset of a block holding the reply, {"ok":true,"value":…} or {"ok":false,"error":{"code","message"}}.
@@ -21,6 +21,8 @@ import { JsonValue, jsonObject, parseJson, toJson } from './json';
 declare function db_query(args: u64): u64;
 @external('extism:host/user', 'db_exec')
 declare function db_exec(args: u64): u64;
+@external('extism:host/user', 'db_transaction')
+declare function db_transaction(args: u64): u64;
 @external('extism:host/user', 'cache_get')
 declare function cache_get(args: u64): u64;
 @external('extism:host/user', 'cache_set')
@@ -62,6 +64,12 @@ export class HostError {
     public message: string,
   ) {}
 
+  /**
+   * What the kernel adds for some codes, e.g. `{"index", "expected", "rowCount"}` for `precondition_failed`
+   * or `{"index"}` for a failed statement of `db.transaction`; JSON `null` when there is nothing.
+   */
+  details: JsonValue = JsonValue.null();
+
   /** `code: fn: message`, the form a handler's error text takes with {@link failWith}. */
   toString(): string {
     return this.code + ': ' + this.fn + ': ' + this.message;
@@ -91,11 +99,23 @@ export class HostResult {
     return error === null ? '' : error.message;
   }
 
-  /** The reply in the kernel's own form, `{"ok":true,"value":…}` or `{"ok":false,"error":{"code","message"}}`. */
+  /** The error's details (see {@link HostError.details}), or JSON `null`. */
+  get details(): JsonValue {
+    const error = this.error;
+    return error === null ? JsonValue.null() : error.details;
+  }
+
+  /**
+   * The reply in the kernel's own form, `{"ok":true,"value":…}` or
+   * `{"ok":false,"error":{"code","message","details"?}}`.
+   */
   toJson(): JsonValue {
     const reply = jsonObject().set('ok', this.ok);
     if (this.ok) return reply.set('value', this.value);
-    return reply.set('error', jsonObject().set('code', this.code).set('message', this.message));
+    const error = jsonObject().set('code', this.code).set('message', this.message);
+    const details = this.details;
+    if (!details.isNull()) error.set('details', details);
+    return reply.set('error', error);
   }
 }
 
@@ -122,13 +142,60 @@ function readReply(fn: string, args: u64, reply: u64): HostResult {
   if (doc === null || !doc.isObject()) return failure(fn, 'host_error', 'the reply is not a JSON object');
   if (doc.get('ok').asBool()) return new HostResult(true, doc.get('value'), null);
   const error = doc.get('error');
-  return failure(fn, error.get('code').asString('host_error'), error.get('message').asString());
+  const result = failure(fn, error.get('code').asString('host_error'), error.get('message').asString());
+  const details = error.get('details');
+  if (details.isObject()) result.error!.details = details;
+  return result;
 }
 
 function statement(sql: string, params: JsonValue | null): JsonValue {
   const args = jsonObject().set('sql', sql);
   if (params !== null) args.set('params', params);
   return args;
+}
+
+/**
+ * A batch for {@link host.db.transaction}: up to 32 statements that commit together or not at all, and the
+ * events (at most 100 in all) that are published only if they do.
+ */
+export class Transaction {
+  /** The statements so far, as `db.transaction` takes them. */
+  statements: JsonValue = jsonArray();
+  /** The events so far, as `db.transaction` takes them. */
+  events: JsonValue = jsonArray();
+
+  /**
+   * Adds a statement (one `SELECT`, `INSERT`, `UPDATE` or `DELETE` with `$1…$n` parameters) and returns the
+   * transaction, so calls chain.
+   * @param params a JSON array of the parameters, or `null`
+   * @param expect what its row count must be: `any` (no check), `none` (0), `one` (1) or `some` (1 or more); a
+   *   miss rolls everything back with `precondition_failed`
+   */
+  statement(sql: string, params: JsonValue | null = null, expect: string = 'any'): Transaction {
+    const args = statement(sql, params);
+    if (expect != 'any') args.set('expect', expect);
+    this.statements.push(args);
+    return this;
+  }
+
+  /** Publishes `name` with `payload` (any JSON up to 64 KiB) if the transaction commits. */
+  publish(name: string, payload: JsonValue | null = null): Transaction {
+    this.events.push(jsonObject().set('name', name).set('payload', payload));
+    return this;
+  }
+
+  /** Publishes `name` once for every row statement `index` (from 0) returned, that row as the payload. */
+  publishRows(name: string, index: i32): Transaction {
+    this.events.push(jsonObject().set('name', name).set('rowsOf', index));
+    return this;
+  }
+
+  /** The batch as `db.transaction` takes it. */
+  toJson(): JsonValue {
+    const args = jsonObject().set('statements', this.statements);
+    if (this.events.length > 0) args.set('events', this.events);
+    return args;
+  }
 }
 
 /**
@@ -214,6 +281,18 @@ export namespace host {
     static exec(sql: string, params: JsonValue | null = null): HostResult {
       const args = writeArgs(statement(sql, params));
       return readReply('db.exec', args, db_exec(args));
+    }
+
+    /**
+     * Runs the statements of `transaction` in one database transaction, all or nothing, and writes its events
+     * in it, so they exist only if it commits. Every statement is checked before anything runs. Value:
+     * `{"results": [{"rows": [...], "rowCount": n}, ...], "events": [{"id": n}, ...]}`. A failed statement's
+     * error has `details` `{"index": i}`; a missed `expect` is `precondition_failed` with
+     * `{"index", "expected", "rowCount"}`; `sql_conflict` (a deadlock or serialization failure) may be retried.
+     */
+    static transaction(transaction: Transaction): HostResult {
+      const args = writeArgs(transaction.toJson());
+      return readReply('db.transaction', args, db_transaction(args));
     }
   }
 

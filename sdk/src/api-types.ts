@@ -15,10 +15,15 @@ export type UserType = 'agent' | 'customer';
 /** Both user types. */
 export const USER_TYPES: readonly UserType[] = ['agent', 'customer'];
 
-/** Permission keys a group membership carries: read-only or read-write access to what the group owns. */
-export type PermissionKey = 'ro' | 'rw';
+/**
+ * Permission keys a group membership carries, for what the group owns (e.g. the tickets of its queues): `ro`
+ * read, `rw` read and write (it implies all the others), `create` create in it, `move_into` move into it, `note`
+ * add internal notes, `owner` may be made the owner. Plugins read them through the view
+ * `goatflow.my_group_permissions`.
+ */
+export type PermissionKey = 'ro' | 'rw' | 'create' | 'move_into' | 'note' | 'owner';
 /** Every permission key, in display order. */
-export const PERMISSION_KEYS: readonly PermissionKey[] = ['ro', 'rw'];
+export const PERMISSION_KEYS: readonly PermissionKey[] = ['ro', 'rw', 'create', 'move_into', 'note', 'owner'];
 
 /** A group the user belongs to, with the keys they hold in it. */
 export interface ApiUserGroup {

@@ -78,6 +78,7 @@ async function compile(source: string): Promise<WasmModule> {
 const HOST_API = [
   'db_query',
   'db_exec',
+  'db_transaction',
   'cache_get',
   'cache_set',
   'cache_delete',
@@ -92,7 +93,10 @@ const HOST_API = [
   'audit_record',
 ];
 
-type Reply = { ok: true; value: unknown } | { ok: false; error: { code: string; message: string } } | 0;
+type Reply =
+  | { ok: true; value: unknown }
+  | { ok: false; error: { code: string; message: string; details?: unknown } }
+  | 0;
 
 /**
  * Extism's kernel functions over plain byte arrays, and the Host API answering from `answer`. Addresses carry
@@ -235,7 +239,7 @@ describe('@goatflow/sdk/assembly imports', () => {
 const BEHAVIOUR = `
   import {
     EmailMessage, HttpRequest, JsonValue, fail, failWith, host, inputBytes, jsonArray, jsonObject, output,
-    outputBytes, outputText, parseJson, quote, readInvocation, toJson,
+    outputBytes, outputText, parseJson, quote, readInvocation, toJson, Transaction,
   } from '@goatflow/sdk/assembly';
 
   export function context(): i32 {
@@ -371,6 +375,14 @@ const BEHAVIOUR = `
       host.plugins.call('other', 'whoami', toJson([1])),
       host.audit.record('greeted', 'user', '7', jsonObject().set('count', 2)),
       host.audit.record('reset'),
+      host.db.transaction(
+        new Transaction()
+          .statement('insert into t (a) values ($1) returning id', jsonArray().push(1), 'one')
+          .statement('delete from u')
+          .publish('t.created', jsonObject().set('n', 1))
+          .publishRows('t.row', 0),
+      ),
+      host.db.transaction(new Transaction().statement('select 1')),
     ];
     const out = jsonArray();
     for (let i = 0; i < results.length; i++) {
@@ -594,6 +606,14 @@ describe('@goatflow/sdk/assembly at run time', () => {
       db_query: { ok: true, value: { rows: [{ x: 7 }], rowCount: 1 } },
       cache_get: { ok: false, error: { code: 'permission_denied', message: 'cache is not granted ✗' } },
       config_get: 0,
+      db_transaction: {
+        ok: false,
+        error: {
+          code: 'precondition_failed',
+          message: 'statements[0] expected one row',
+          details: { index: 0, expected: 'one', rowCount: 0 },
+        },
+      },
     };
     const result = plugin.call('calls', invocation(null));
     expect(result.rc).toBe(0);
@@ -632,6 +652,20 @@ describe('@goatflow/sdk/assembly at run time', () => {
         args: { action: 'greeted', targetType: 'user', targetId: '7', details: { count: 2 } },
       },
       { fn: 'audit_record', args: { action: 'reset' } },
+      {
+        fn: 'db_transaction',
+        args: {
+          statements: [
+            { sql: 'insert into t (a) values ($1) returning id', params: [1], expect: 'one' },
+            { sql: 'delete from u' },
+          ],
+          events: [
+            { name: 't.created', payload: { n: 1 } },
+            { name: 't.row', rowsOf: 0 },
+          ],
+        },
+      },
+      { fn: 'db_transaction', args: { statements: [{ sql: 'select 1' }] } },
     ]);
     const answers = result.json as [unknown, string, string][];
     expect(answers[0]).toEqual([{ ok: true, value: { rows: [{ x: 7 }], rowCount: 1 } }, '', '']);
@@ -644,6 +678,19 @@ describe('@goatflow/sdk/assembly at run time', () => {
       { ok: false, error: { code: 'host_error', message: 'no reply from the kernel' } },
       'host_error',
       'no reply from the kernel',
+    ]);
+    // The details of a failed call come back with it.
+    expect(answers[19]).toEqual([
+      {
+        ok: false,
+        error: {
+          code: 'precondition_failed',
+          message: 'statements[0] expected one row',
+          details: { index: 0, expected: 'one', rowCount: 0 },
+        },
+      },
+      'precondition_failed',
+      'statements[0] expected one row',
     ]);
     // The arguments and every reply were freed: only the output's block is left.
     expect(plugin.liveBlocks).toBe(1);

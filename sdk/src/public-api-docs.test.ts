@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
-const ENTRIES = ['index.ts', 'grpc/index.ts', 'widget/index.ts', 'testing/index.ts'];
+const ENTRIES = ['index.ts', 'grpc/index.ts', 'widget/index.ts', 'testing/index.ts', 'openapi/index.ts'];
 const srcDir = fileURLToPath(new URL('.', import.meta.url));
 
 describe('the public API', () => {

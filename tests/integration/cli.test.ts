@@ -138,10 +138,18 @@ describe.each(['wasm', 'grpc'] as const)('goatflow-plugin with a %s plugin', (ru
         assets: 'assets',
         migrations: 'migrations',
         i18n: { en: 'i18n/en.json' },
+        openapi: 'openapi.json',
       },
       settingsDefaults: { greeting: 'Hello' },
     });
     expect(Object.keys(manifest)[0]).toBe('$schema');
+    // The route's OpenAPI document, for the kernel to merge into GET /api/v1/openapi.json.
+    const openapi = JSON.parse(read(path.join(dir(), 'openapi.json'))) as Record<string, any>;
+    expect(openapi).toMatchObject({
+      openapi: '3.1.0',
+      info: { title: expect.any(String), version: '0.1.0' },
+    });
+    expect(openapi.paths[`/api/plugins/${id}/hello`].get.operationId).toBe('hello');
     const code = runtime === 'wasm' ? 'dist/plugin.wasm' : 'dist/main.js';
     expect(fs.statSync(path.join(dir(), code)).size).toBeGreaterThan(1000);
     const widget = read(path.join(dir(), 'assets', `${id}-widget.js`));
@@ -173,6 +181,7 @@ describe.each(['wasm', 'grpc'] as const)('goatflow-plugin with a %s plugin', (ru
       'file package/goatflow-plugin.json',
       'file package/i18n/en.json',
       'file package/migrations/0001_init.sql',
+      'file package/openapi.json',
     ]);
   });
 

@@ -31,7 +31,10 @@ beforeAll(async () => {
     'beta',
     [
       { name: '001-secrets.sql', sql: 'create table secrets (id serial primary key, value text not null)' },
-      { name: '002-notes.sql', sql: "create view public_notes as select 'hello'::text as note" },
+      {
+        name: '002-notes.sql',
+        sql: "create view public_notes with (security_barrier) as select 'hello'::text as note",
+      },
     ],
     [],
   );

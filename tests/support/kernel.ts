@@ -13,6 +13,11 @@ export interface TestKernelOptions {
   databaseUrl?: string;
   dataDir?: string;
   env?: Record<string, string>;
+  /**
+   * The first-party plugins (plugins-core) to start, by id (GOATFLOW_CORE_PLUGINS). Default: none, so the many
+   * kernels the tests start pay nothing for plugins they do not test.
+   */
+  corePlugins?: string[];
 }
 
 export async function startTestKernel(options: TestKernelOptions = {}): Promise<Kernel> {
@@ -22,6 +27,7 @@ export async function startTestKernel(options: TestKernelOptions = {}): Promise<
     GOATFLOW_ADMIN_PASSWORD: ADMIN_PASSWORD,
     GOATFLOW_DB_POOL_SIZE: '4',
     GOATFLOW_SHUTDOWN_TIMEOUT_SECONDS: '2',
+    GOATFLOW_CORE_PLUGINS: options.corePlugins?.length ? options.corePlugins.join(',') : 'none',
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
     ...(options.dataDir ? { GOATFLOW_DATA_DIR: options.dataDir } : {}),
     ...options.env,

@@ -19,6 +19,22 @@ describe('loadConfig', () => {
     expect(c.trustProxy).toBe(1);
   });
 
+  it('reads GOATFLOW_CORE_PLUGINS as all, none or a list of plugin ids', () => {
+    expect(loadConfig({}).corePlugins).toBe('all');
+    expect(loadConfig({ GOATFLOW_CORE_PLUGINS: 'all' }).corePlugins).toBe('all');
+    expect(loadConfig({ GOATFLOW_CORE_PLUGINS: 'none' }).corePlugins).toEqual([]);
+    expect(loadConfig({ GOATFLOW_CORE_PLUGINS: 'tickets' }).corePlugins).toEqual(['tickets']);
+    expect(loadConfig({ GOATFLOW_CORE_PLUGINS: ' tickets, statistics ,tickets' }).corePlugins).toEqual([
+      'tickets',
+      'statistics',
+    ]);
+    for (const bad of ['Tickets', 'tickets,,statistics', 'none,tickets', '../etc']) {
+      expect(() => loadConfig({ GOATFLOW_CORE_PLUGINS: bad }), bad).toThrow(
+        /GOATFLOW_CORE_PLUGINS: must be all, none, or comma-separated plugin ids/,
+      );
+    }
+  });
+
   it('names every bad variable in one error', () => {
     let error: unknown;
     try {

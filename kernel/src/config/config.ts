@@ -4,6 +4,7 @@
  * @module
  */
 import path from 'node:path';
+import { PLUGIN_ID_PATTERN } from '@goatflow/sdk';
 import proxyAddr from 'proxy-addr';
 import { z } from 'zod';
 import { ConfigError } from '../errors/index.js';
@@ -68,6 +69,19 @@ const envSchema = z.object({
   GOATFLOW_EVENTS_MAX_ATTEMPTS: int(1, 100).default(10),
   GOATFLOW_EVENTS_RETRY_BASE_MS: int(10, 3_600_000).default(5000),
   GOATFLOW_JOBS_TICK_MS: int(10, 60_000).default(1000),
+  GOATFLOW_CORE_PLUGINS: z
+    .string()
+    .default('all')
+    .transform((v): 'all' | string[] => {
+      const value = v.trim();
+      if (value === 'all' || value === '') return 'all';
+      if (value === 'none') return [];
+      return [...new Set(value.split(',').map((id) => id.trim()))];
+    })
+    .refine(
+      (v) => v === 'all' || v.every((id) => PLUGIN_ID_PATTERN.test(id) && id !== 'all' && id !== 'none'),
+      'must be all, none, or comma-separated plugin ids such as tickets,statistics',
+    ),
 });
 
 /** An SMTP URL nodemailer can use: smtp:// (STARTTLS when offered) or smtps:// (TLS), with a host. */
@@ -128,6 +142,11 @@ export interface KernelConfig {
   eventsRetryBaseMs: number;
   /** How often plugin job schedules are looked at. */
   jobsTickMs: number;
+  /**
+   * Which first-party plugins (plugins-core) are discovered: `'all'`, or only these ids (none when empty), so a
+   * test kernel or a slim installation does not start what it does not use.
+   */
+  corePlugins: 'all' | string[];
 }
 
 /** Reads and validates the configuration; throws {@link ConfigError} naming every bad variable. */
@@ -164,5 +183,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KernelConfig {
     eventsMaxAttempts: e.GOATFLOW_EVENTS_MAX_ATTEMPTS,
     eventsRetryBaseMs: e.GOATFLOW_EVENTS_RETRY_BASE_MS,
     jobsTickMs: e.GOATFLOW_JOBS_TICK_MS,
+    corePlugins: e.GOATFLOW_CORE_PLUGINS,
   };
 }

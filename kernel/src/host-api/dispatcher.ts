@@ -7,9 +7,15 @@
 import type { PluginPermissions } from '@goatflow/sdk';
 import type { i18n as I18n } from 'i18next';
 import type { AuditLog } from '../audit/audit-log.js';
-import type { HostCallHandler, HostCallResult, InvocationContext } from '../runtimes/contract.js';
+import type {
+  HostCallHandler,
+  HostCallInfo,
+  HostCallResult,
+  InvocationContext,
+} from '../runtimes/contract.js';
 import type { PluginCache } from './cache-capability.js';
 import type { PluginDatabase } from './db-capability.js';
+import { parseTransaction } from './db-transaction.js';
 import type { Mailer } from './email-capability.js';
 import type { EventBus } from './event-bus.js';
 import { HostApiError, notGranted } from './host-api-error.js';
@@ -43,10 +49,31 @@ export interface HostServices {
 }
 
 type Args = Record<string, unknown>;
-type Capability = (plugin: CallingPlugin, args: Args, ctx: InvocationContext) => Promise<unknown> | unknown;
+type Capability = (
+  plugin: CallingPlugin,
+  args: Args,
+  ctx: InvocationContext,
+  info: HostCallInfo,
+) => Promise<unknown> | unknown;
 
 function need(condition: boolean | undefined, permission: string, fn: string): void {
   if (!condition) throw notGranted(fn, permission);
+}
+
+/** The database functions need either of the db grants. */
+function needDb(p: CallingPlugin, fn: string): void {
+  need(p.granted.db?.own || (p.granted.db?.read?.length ?? 0) > 0, 'db.own', fn);
+}
+
+/** Refuses an event name the plugin was not granted; `fn` and `field` say where it came from. */
+function needEvent(granted: readonly string[], name: unknown, fn: string, field?: string): void {
+  if (typeof name === 'string' && !granted.includes(name)) {
+    throw new HostApiError(
+      'permission_denied',
+      `${fn} may not publish "${name.slice(0, 200)}"${field ? ` (${field})` : ''}: it is not in this ` +
+        "plugin's events.publish grant",
+    );
+  }
 }
 
 function text(args: Args, name: string, max = 10_000): string {
@@ -59,7 +86,7 @@ function text(args: Args, name: string, max = 10_000): string {
 
 export function capabilities(s: HostServices): Record<string, Capability> {
   const query = async (p: CallingPlugin, a: Args, ctx: InvocationContext, fn: string) => {
-    need(p.granted.db?.own || (p.granted.db?.read?.length ?? 0) > 0, 'db.own', fn);
+    needDb(p, fn);
     const params = a.params ?? [];
     return s.db.query(
       { pluginId: p.id, readableViews: p.granted.db?.read ?? [] },
@@ -71,6 +98,24 @@ export function capabilities(s: HostServices): Record<string, Capability> {
   return {
     'db.query': (p, a, ctx) => query(p, a, ctx, 'db.query'),
     'db.exec': async (p, a, ctx) => ({ rowCount: (await query(p, a, ctx, 'db.exec')).rowCount }),
+    'db.transaction': (p, a, ctx, info) => {
+      needDb(p, 'db.transaction');
+      const request = parseTransaction(a);
+      if (request.events.length > 0) {
+        const granted = p.granted.events?.publish ?? [];
+        need(granted.length > 0, 'events.publish', 'db.transaction');
+        for (const [i, e] of request.events.entries()) {
+          needEvent(granted, e.name, 'db.transaction', `events[${i}]`);
+        }
+      }
+      return s.db.transaction(
+        { pluginId: p.id, readableViews: p.granted.db?.read ?? [] },
+        ctx.user?.id ?? null,
+        request,
+        s.events,
+        info.deadline,
+      );
+    },
     'cache.get': (p, a) => {
       need(p.granted.cache, 'cache', 'cache.get');
       return s.cache.get(p.id, a.key);
@@ -127,12 +172,7 @@ export function capabilities(s: HostServices): Record<string, Capability> {
     'events.publish': async (p, a) => {
       const granted = p.granted.events?.publish ?? [];
       need(granted.length > 0, 'events.publish', 'events.publish');
-      if (typeof a.name === 'string' && !granted.includes(a.name)) {
-        throw new HostApiError(
-          'permission_denied',
-          `events.publish may not publish "${a.name.slice(0, 200)}": it is not in this plugin's events.publish grant`,
-        );
-      }
+      needEvent(granted, a.name, 'events.publish');
       const { id } = await s.events.publish(p.id, a.name, a.payload);
       return { id };
     },
@@ -145,12 +185,12 @@ export function capabilities(s: HostServices): Record<string, Capability> {
 /** Builds the {@link HostCallHandler} a runtime calls for one plugin. */
 export function hostCallHandler(plugin: CallingPlugin, services: HostServices): HostCallHandler {
   const table = capabilities(services);
-  return async (fn, args, ctx): Promise<HostCallResult> => {
+  return async (fn, args, ctx, info = {}): Promise<HostCallResult> => {
     const capability = Object.hasOwn(table, fn) ? table[fn] : undefined;
     try {
       if (!capability) throw new HostApiError('unknown_function', `there is no Host API function "${fn}"`);
       const a = args && typeof args === 'object' && !Array.isArray(args) ? (args as Args) : {};
-      return { ok: true, value: (await capability(plugin, a, ctx)) ?? null };
+      return { ok: true, value: (await capability(plugin, a, ctx, info)) ?? null };
     } catch (err) {
       const e =
         err instanceof HostApiError
@@ -167,7 +207,10 @@ export function hostCallHandler(plugin: CallingPlugin, services: HostServices): 
           .write(plugin.id, { level: 'warn', message: `host call ${fn} refused: ${e.message}` })
           .catch(() => {});
       }
-      return { ok: false, error: { code: e.code, message: e.message } };
+      return {
+        ok: false,
+        error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) },
+      };
     }
   };
 }

@@ -11,6 +11,10 @@ export type HostApiErrorCode =
   | 'sql_timeout'
   | 'sql_error'
   | 'result_too_large'
+  /** db.transaction: a statement's `expect` was not met (details: index, expected, rowCount). */
+  | 'precondition_failed'
+  /** db.transaction: a serialization failure or deadlock rolled it back; the plugin may retry. */
+  | 'sql_conflict'
   | 'not_found'
   | 'unavailable'
   /** http.fetch or plugins.call ran past its time limit. */
@@ -26,9 +30,15 @@ export type HostApiErrorCode =
   | 'internal';
 
 export class HostApiError extends Error {
+  /**
+   * @param code - the stable code the plugin branches on
+   * @param message - what was wrong and what to do, for the plugin's developer
+   * @param details - JSON the plugin can act on, e.g. which statement of a transaction failed
+   */
   constructor(
     readonly code: HostApiErrorCode,
     message: string,
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
     this.name = 'HostApiError';

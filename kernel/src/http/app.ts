@@ -22,13 +22,14 @@ import type { PluginManager } from '../plugins/plugin-manager.js';
 import { authenticate, csrfProtection, requireAdmin } from './auth-middleware.js';
 import { jsonBody } from './body.js';
 import { errorHandler, notFoundApi } from './errors.js';
-import { pluginRoutes } from './plugin-routes.js';
+import { pluginRouteBodyLimit, pluginRoutes } from './plugin-routes.js';
 import { adminRoutes } from './routes/admin.js';
 import { adminOutboxRoutes } from './routes/admin-outbox.js';
 import { adminPluginUploadRoutes, PLUGIN_UPLOAD_PATH } from './routes/admin-plugin-upload.js';
 import { adminPluginRoutes } from './routes/admin-plugins.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
+import { openApiRoutes } from './routes/openapi.js';
 import { pluginAssetRoutes, uiContributionRoutes } from './routes/ui-contributions.js';
 import { staticWeb } from './static-web.js';
 
@@ -86,8 +87,13 @@ export function createApp(s: AppServices): Express {
   );
 
   app.use('/api/health', healthRoutes(s.orm, s.version));
-  app.use('/api', ...jsonBody(s.config.bodyLimitBytes, [PLUGIN_UPLOAD_PATH]));
+  // Who is calling is known before the body is read, so a route's larger body limit is offered only to callers
+  // the route accepts: an anonymous request to a 15 MiB route is held to the default limit.
   app.use('/api', authenticate(s.auth, s.pipeline));
+  app.use(
+    '/api',
+    ...jsonBody(s.config.bodyLimitBytes, [PLUGIN_UPLOAD_PATH], pluginRouteBodyLimit(s.plugins)),
+  );
   app.use('/api/admin', requireAdmin);
   app.use('/api', csrfProtection(['/auth/login']));
   app.use('/api/auth', authRoutes(s.auth, s.users, s.config.sessionMaxAgeSeconds));
@@ -96,6 +102,7 @@ export function createApp(s: AppServices): Express {
   app.use('/api/admin/outbox', adminOutboxRoutes(s.orm));
   app.use('/api/admin', adminRoutes(s.users, s.groups, s.audit));
   app.use('/api/ui', uiContributionRoutes(s.plugins));
+  app.use('/api/v1', openApiRoutes(s.plugins, s.logger, s.pluginLog, s.version));
   app.use('/api', pluginRoutes(s.plugins));
   app.use('/api', notFoundApi());
   app.use('/plugins', pluginAssetRoutes(s.plugins));

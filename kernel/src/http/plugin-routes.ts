@@ -12,6 +12,7 @@ import type { UserView } from '../identity/directory.js';
 import type { ActivePlugin, PluginManager } from '../plugins/plugin-manager.js';
 import { type InvocationContext, RuntimeError } from '../runtimes/contract.js';
 import { routeNotFound } from './errors.js';
+import { sendFile } from './file-reply.js';
 
 interface Match {
   plugin: ActivePlugin;
@@ -94,15 +95,30 @@ const RUNTIME_CODES: Record<RuntimeError['code'], KernelError['code']> = {
   load_failed: 'plugin_unavailable',
 };
 
-/** A handler answers any JSON (sent as 200) or `{status, body}` to choose the status. */
-function send(res: Response, output: unknown): void {
-  const o = output as { status?: unknown; body?: unknown } | null;
-  if (o && typeof o === 'object' && typeof o.status === 'number' && 'body' in o) {
+/**
+ * A handler answers any JSON (sent as 200), `{status, body}` to choose the status, or `{status, file}` to send
+ * bytes (see {@link sendFile}).
+ */
+function send(res: Response, output: unknown, pluginId: string): void {
+  const o = output as { status?: unknown; body?: unknown; file?: unknown } | null;
+  if (o && typeof o === 'object' && typeof o.status === 'number' && ('body' in o || 'file' in o)) {
     const status = o.status >= 200 && o.status <= 599 ? o.status : 502;
-    res.status(status).json(o.body ?? null);
+    if ('file' in o) sendFile(res, status, o.file, pluginId);
+    else res.status(status).json(o.body ?? null);
     return;
   }
   res.json(output ?? null);
+}
+
+/** The largest request body a matched plugin route accepts, if it sets one (`maxBodyBytes`). */
+export function pluginRouteBodyLimit(plugins: PluginManager): (req: Request) => number | undefined {
+  return (req) => {
+    const match = findRoute(plugins, req);
+    // Only a caller the route accepts gets its larger limit; anyone else is answered 401/404 by the route anyway.
+    return match && allowed(match.route.auth, currentContext()?.principal)
+      ? match.route.maxBodyBytes
+      : undefined;
+  };
 }
 
 export function pluginRoutes(plugins: PluginManager): RequestHandler {
@@ -131,7 +147,7 @@ export function pluginRoutes(plugins: PluginManager): RequestHandler {
         input,
         invocationContext(match, principal, res.locals.user as UserView | undefined),
       );
-      send(res, output);
+      send(res, output, match.plugin.id);
     } catch (err) {
       if (!(err instanceof RuntimeError)) throw err;
       throw new KernelError(

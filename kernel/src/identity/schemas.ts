@@ -77,6 +77,10 @@ export const updateGroupInput = z
   .refine((v) => Object.keys(v).length > 0, 'send at least one field to change');
 export type UpdateGroupInput = z.infer<typeof updateGroupInput>;
 
+/**
+ * The keys a member holds in a group, any of {@link PERMISSION_KEYS} (`ro, rw, create, move_into, note, owner`),
+ * deduplicated and sorted so the stored rows and the audit log's before/after compare as sets.
+ */
 export const membershipInput = z.strictObject({
   permissions: z
     .array(z.enum(PERMISSION_KEYS))

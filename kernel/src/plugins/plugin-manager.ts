@@ -29,7 +29,14 @@ import type { EventDispatcher } from './event-dispatcher.js';
 import { missingGrants } from './grants.js';
 import { type JobScheduler, validateJobs } from './job-scheduler.js';
 import type { PackageFolder } from './package-folder.js';
-import { type PluginMigration, provisionPlugin } from './plugin-schema.js';
+import {
+  type PluginMigration,
+  provisionPlugin,
+  ReadableViewError,
+  schemaOf,
+  syncReadableViews,
+  unreadableView,
+} from './plugin-schema.js';
 import { effectiveSettings, maskSecrets, unmaskSecrets, validateSettings } from './plugin-settings.js';
 import type { PluginStateStore, StoredPlugin } from './plugin-state-store.js';
 import { wasmLoadFindings } from './wasm-load-checks.js';
@@ -95,14 +102,31 @@ export class PluginManager {
   async start(): Promise<void> {
     await this.rescan();
     const stored = await this.o.store.all();
-    for (const plugin of this.discovered.values()) {
+    for (const plugin of startOrder([...this.discovered.values()])) {
       const state = stored.get(plugin.id);
       const wanted = state ? state.state === 'enabled' : plugin.firstParty;
-      if (!wanted || !plugin.manifest) continue;
-      await this.enable(plugin.id).catch((err: unknown) => {
-        this.o.logger.warn({ plugin: plugin.id, err: (err as Error).message }, 'plugin could not be enabled');
-      });
+      if (wanted && plugin.manifest) {
+        await this.enable(plugin.id).catch((err: unknown) => {
+          this.o.logger.warn(
+            { plugin: plugin.id, err: (err as Error).message },
+            'plugin could not be enabled',
+          );
+        });
+      }
+      if (state && !this.active.has(plugin.id)) await this.narrowStopped(plugin.id, state.granted);
     }
+  }
+
+  /**
+   * At start, a plugin that is not running gives up every view its stored grant no longer covers, or that the
+   * manifests no longer let it read (its exporter stopped exporting it): nothing provisions it, and the views it
+   * owns keep running with its role's rights.
+   */
+  private async narrowStopped(id: string, granted: PluginPermissions): Promise<void> {
+    const views = (granted.db?.read ?? []).filter((view) => !this.unreadable(view));
+    await syncReadableViews(this.o.pool, id, views, 'revoke').catch((err: unknown) => {
+      this.o.logger.warn({ plugin: id, err: (err as Error).message }, 'plugin views could not be revoked');
+    });
   }
 
   async rescan(): Promise<void> {
@@ -186,6 +210,16 @@ export class PluginManager {
   grant(id: string, granted: PluginPermissions, actorId?: number): Promise<PluginStatus> {
     return this.exclusive(id, async () => {
       const plugin = this.requireDiscovered(id);
+      const unreadable = (granted.db?.read ?? []).flatMap((view, i) => {
+        const why = this.unreadable(view);
+        return why ? [{ path: `db.read.${i}`, message: why, code: 'not_readable' }] : [];
+      });
+      if (unreadable.length) {
+        throw new ValidationError(
+          unreadable,
+          "db.read may name only the kernel's identity views and views another plugin exports",
+        );
+      }
       const stored = (await this.o.store.get(id)) ?? this.initialState(plugin);
       const next: StoredPlugin = { ...stored, granted };
       const missing = plugin.manifest ? missingGrants(plugin.manifest.permissions, granted) : [];
@@ -195,8 +229,10 @@ export class PluginManager {
         next.lastError = `disabled because the grant no longer covers: ${missing.join(', ')}`;
         await this.o.services.log.write(id, { level: 'warn', message: next.lastError });
       }
+      // Applied before it is stored: a view the database refuses leaves the running plugin and its grant as they were.
+      await this.syncViews(id, granted);
+      this.applyLive(id, next);
       await this.o.store.put(id, next, actorId);
-      await this.applyLive(id, next);
       await this.o.announce({ kind: 'plugin', id });
       return this.get(id);
     });
@@ -222,7 +258,7 @@ export class PluginManager {
       if (issues.length) throw new ValidationError(issues);
       const next = { ...stored, settings: saved };
       await this.o.store.put(id, next, actorId);
-      await this.applyLive(id, next);
+      this.applyLive(id, next);
       await this.o.services.log.write(id, { level: 'info', message: 'settings changed' });
       await this.o.announce({ kind: 'plugin', id });
       return this.get(id);
@@ -244,7 +280,7 @@ export class PluginManager {
         await this.startLocal(plugin, stored).catch((err: unknown) => {
           this.o.logger.warn({ plugin: id, err: (err as Error).message }, 'plugin could not be started here');
         });
-      } else await this.applyLive(id, stored);
+      } else this.applyLive(id, stored);
     });
   }
 
@@ -432,10 +468,28 @@ export class PluginManager {
     if (manifest.contributes.events?.length) this.o.delivery.wake();
   }
 
-  /** Schema, role, migrations and granted views, for a plugin that uses the database. */
+  /**
+   * Why a `db.read` name cannot be granted, judged from the discovered manifests (a `goatflow.*` identity view, or
+   * a view the owning plugin lists in `contributes.exports`), or `undefined` when it can.
+   */
+  private unreadable(view: string): string | undefined {
+    return unreadableView(view, (schema) => {
+      const owner = [...this.discovered.values()].find((p) => p.manifest && schemaOf(p.id) === schema);
+      return owner ? (owner.manifest!.contributes.exports ?? []) : undefined;
+    });
+  }
+
+  /**
+   * Schema, role, migrations and granted views, for a plugin that uses the database. Every granted view is
+   * checked first against the manifests here and then, in the database, to be a view; a failure names it.
+   */
   private async provision(plugin: DiscoveredPlugin, granted: PluginPermissions): Promise<void> {
     const manifest = plugin.manifest!;
     if (!manifest.permissions.db?.own && !manifest.permissions.db?.read?.length) return;
+    for (const view of granted.db?.read ?? []) {
+      const why = this.unreadable(view);
+      if (why) throw new ReadableViewError(view, `db.read: ${why}`);
+    }
     await provisionPlugin(
       this.o.pool,
       plugin.id,
@@ -444,15 +498,40 @@ export class PluginManager {
     );
   }
 
-  /** Hands a running plugin its stored grant and settings; its role's views follow the grant. */
-  private async applyLive(id: string, stored: StoredPlugin): Promise<void> {
+  /**
+   * A changed `db.read` grant, applied to the plugin's role and nothing else (no migrations run): a running plugin
+   * gets the views granted and loses the others; one that is not running only loses them, and is granted the rest
+   * when it is next provisioned. Either way the role never keeps a view taken back from it, which matters even
+   * while it is stopped: the views it owns run with its rights, and other plugins may be reading them. Refusals
+   * are 409s naming the view; nothing is changed then.
+   */
+  private async syncViews(id: string, granted: PluginPermissions): Promise<void> {
+    const active = this.active.get(id);
+    const views = granted.db?.read ?? [];
+    if (active && JSON.stringify(active.calling.granted.db?.read ?? []) === JSON.stringify(views)) return;
+    try {
+      await syncReadableViews(this.o.pool, id, views, active ? 'grant' : 'revoke');
+    } catch (err) {
+      if (err instanceof ReadableViewError) throw new PluginLifecycleError('conflict', err.message);
+      // A view dropped or its rights changed between the check and the GRANT (access rule violations, class 42).
+      const code = (err as { code?: unknown }).code;
+      if (typeof code === 'string' && code.startsWith('42')) {
+        throw new PluginLifecycleError(
+          'conflict',
+          `the db.read grant of ${id} could not be applied to its database role, so nothing was changed: ` +
+            `${(err as Error).message}. Check that every view it names still exists, then save it again`,
+        );
+      }
+      throw err;
+    }
+  }
+
+  /** Hands a running plugin its stored grant and settings (its role's views were synced by {@link syncViews}). */
+  private applyLive(id: string, stored: StoredPlugin): void {
     const active = this.active.get(id);
     if (!active) return;
-    const viewsChanged =
-      JSON.stringify(active.calling.granted.db?.read ?? []) !== JSON.stringify(stored.granted.db?.read ?? []);
     active.calling.granted = stored.granted;
     active.calling.updateSettings?.(stored.settings);
-    if (viewsChanged) await this.provision(this.requireDiscovered(id), stored.granted);
   }
 
   private async startRuntime(
@@ -567,6 +646,27 @@ export class PluginManager {
       if (this.busy.get(id) === next) this.busy.delete(id);
     }
   }
+}
+
+/**
+ * Exporters first: a plugin that reads another plugin's views (`db.read`) starts after it, since its grant needs
+ * the views to exist. A cycle keeps discovery order; the plugin that then fails to start says which view is missing.
+ */
+function startOrder(plugins: DiscoveredPlugin[]): DiscoveredPlugin[] {
+  const bySchema = new Map(plugins.map((p) => [schemaOf(p.id), p]));
+  const ordered = new Set<DiscoveredPlugin>();
+  const visiting = new Set<DiscoveredPlugin>();
+  const visit = (plugin: DiscoveredPlugin) => {
+    if (ordered.has(plugin) || visiting.has(plugin)) return;
+    visiting.add(plugin);
+    for (const view of plugin.manifest?.permissions.db?.read ?? []) {
+      const exporter = bySchema.get(view.split('.')[0]!);
+      if (exporter) visit(exporter);
+    }
+    ordered.add(plugin);
+  };
+  for (const plugin of plugins) visit(plugin);
+  return [...ordered];
 }
 
 /** A plugin's folder read again; its id stays (a changed id would be another plugin: restart to load that). */

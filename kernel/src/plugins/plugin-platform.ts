@@ -3,14 +3,17 @@
  * lifecycle manager with its plugin folders.
  * @module
  */
+import fs from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import pg from 'pg';
 import type { AuditLog } from '../audit/audit-log.js';
+import { announceDemoData } from '../bootstrap/demo-data.js';
 import { ClusterBus, type ClusterMessage } from '../cluster/cluster-bus.js';
 import type { KernelConfig } from '../config/config.js';
 import type { PluginScopes } from '../container/plugin-scopes.js';
 import type { KernelOrm } from '../db/orm.js';
+import { ConfigError } from '../errors/index.js';
 import { PluginCache } from '../host-api/cache-capability.js';
 import { PluginDatabase } from '../host-api/db-capability.js';
 import { Mailer } from '../host-api/email-capability.js';
@@ -21,7 +24,7 @@ import { PluginLog } from '../host-api/plugin-log.js';
 import { PluginCaller } from '../host-api/plugins-call-capability.js';
 import { SqlGuard } from '../host-api/sql-guard.js';
 import type { Logger } from '../log/logger.js';
-import type { PluginRoot } from './discovery.js';
+import { MANIFEST_FILE, type PluginRoot } from './discovery.js';
 import { EventDispatcher } from './event-dispatcher.js';
 import { JobScheduler } from './job-scheduler.js';
 import { PackageFolder } from './package-folder.js';
@@ -29,6 +32,7 @@ import { PluginPackageStore } from './package-store.js';
 import { PluginInstaller } from './plugin-installer.js';
 import { PluginManager } from './plugin-manager.js';
 import { PluginStateStore } from './plugin-state-store.js';
+import { publishEvent } from './publish-event.js';
 
 export interface PluginPlatform {
   manager: PluginManager;
@@ -44,14 +48,38 @@ export const UPLOADED_PLUGINS_FOLDER = 'uploaded-plugins';
 /** Connections for plugin SQL, separate from the kernel's own pool so plugins cannot starve sign-ins. */
 export const PLUGIN_POOL_SIZE = 4;
 
-/** The bundled plugin folders of this installation: plugins-core (first-party) and plugins-examples. */
-function bundledRoots(): PluginRoot[] {
+/**
+ * The bundled plugin folders of this installation: plugins-core (first-party; only the plugins
+ * GOATFLOW_CORE_PLUGINS names, each in the folder named after its id) and plugins-examples.
+ */
+async function bundledRoots(corePlugins: KernelConfig['corePlugins']): Promise<PluginRoot[]> {
   const kernelDir = path.dirname(createRequire(import.meta.url).resolve('@goatflow/kernel/package.json'));
   const repo = path.dirname(kernelDir);
-  return [
-    { dir: path.join(repo, 'plugins-core'), firstParty: true },
-    { dir: path.join(repo, 'plugins-examples'), firstParty: false },
-  ];
+  const core: PluginRoot = { dir: path.join(repo, 'plugins-core'), firstParty: true };
+  if (corePlugins !== 'all') {
+    const missing: string[] = [];
+    for (const id of corePlugins) {
+      if (!(await isFile(path.join(core.dir, id, MANIFEST_FILE)))) missing.push(id);
+    }
+    // A misspelt id would otherwise just leave the plugin out, unnoticed.
+    if (missing.length) {
+      throw new ConfigError([
+        {
+          path: 'GOATFLOW_CORE_PLUGINS',
+          message: `no first-party plugin ${missing.join(', ')} in ${core.dir} (each is the folder named after its id)`,
+        },
+      ]);
+    }
+    core.folders = corePlugins;
+  }
+  return [core, { dir: path.join(repo, 'plugins-examples'), firstParty: false }];
+}
+
+async function isFile(file: string): Promise<boolean> {
+  return fs.stat(file).then(
+    (s) => s.isFile(),
+    () => false,
+  );
 }
 
 export async function startPluginPlatform(deps: {
@@ -63,6 +91,10 @@ export async function startPluginPlatform(deps: {
   logger: Logger;
 }): Promise<PluginPlatform> {
   const { config } = deps;
+  const roots = [
+    ...(await bundledRoots(config.corePlugins)),
+    ...(config.pluginDir ? [{ dir: config.pluginDir, firstParty: false }] : []),
+  ];
   const pool = new pg.Pool({ connectionString: deps.databaseUrl, max: PLUGIN_POOL_SIZE });
   const log = new PluginLog(deps.orm);
   // The event bus, the dispatcher and plugins.call need the manager, which needs them: they reach it lazily.
@@ -101,7 +133,7 @@ export async function startPluginPlatform(deps: {
     logger: deps.logger,
   });
   manager = new PluginManager({
-    roots: [...bundledRoots(), ...(config.pluginDir ? [{ dir: config.pluginDir, firstParty: false }] : [])],
+    roots,
     pool,
     store: new PluginStateStore(deps.orm),
     scopes: deps.scopes,
@@ -137,6 +169,14 @@ export async function startPluginPlatform(deps: {
   }
   delivery.start();
   const started = manager;
+  if (config.demoData) {
+    // After the plugins started: deliveries go only to subscribers enabled when an event is published.
+    await announceDemoData(deps.orm, (name, payload) =>
+      publishEvent({ plugins: started }, name, payload),
+    ).catch((err: unknown) => {
+      deps.logger.error({ err: (err as Error).message }, 'the demo data event could not be published');
+    });
+  }
   return {
     manager: started,
     installer: new PluginInstaller({

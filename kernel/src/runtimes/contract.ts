@@ -26,7 +26,13 @@ export interface InvocationContext {
 
 export type HostCallResult =
   | { ok: true; value: unknown }
-  | { ok: false; error: { code: string; message: string } };
+  | { ok: false; error: { code: string; message: string; details?: Record<string, unknown> } };
+
+/** What a runtime knows about the invocation a host call belongs to, beyond its context. */
+export interface HostCallInfo {
+  /** When the runtime gives up on the invocation (epoch ms); work for it past then is wasted. */
+  deadline?: number;
+}
 
 /**
  * The kernel side of host calls: a runtime calls it for every host function the plugin calls, with the context
@@ -36,6 +42,7 @@ export type HostCallHandler = (
   fn: string,
   args: unknown,
   context: InvocationContext,
+  info?: HostCallInfo,
 ) => Promise<HostCallResult>;
 
 export type RuntimeErrorCode =

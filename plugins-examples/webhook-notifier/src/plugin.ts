@@ -54,6 +54,8 @@ export default definePlugin({
       path: '/deliveries/:id/retry',
       auth: 'admin',
       summary: 'Attempts a pending or failed delivery now',
+      // 409 when no target URL is set, or the delivery was delivered already.
+      errors: [409],
       params: retryParams,
       response: deliverySchema,
       handler: retryHandler,

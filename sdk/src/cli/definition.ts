@@ -5,8 +5,9 @@
  * The definition is TypeScript and may import the plugin's handlers and their packages, so it is bundled with
  * esbuild (packages left external) into a temporary `.mjs` inside the project's `node_modules/.cache`, where
  * Node.js resolves those packages from the project, and imported. The bundle also re-exports the project's own
- * `buildManifest` and `manifestDrift`: the definition's zod schemas then meet the same copy of the SDK (and of
- * zod) that created them, even when the CLI runs from another installation.
+ * `buildManifest` and `manifestDrift` (and `openApiDocument` of `@goatflow/sdk/openapi`): the definition's zod
+ * schemas then meet the same copy of the SDK (and of zod) that created them, even when the CLI runs from another
+ * installation.
  * @module
  */
 import { randomBytes } from 'node:crypto';
@@ -20,6 +21,7 @@ import {
   manifestDrift as ownManifestDrift,
 } from '../define/index.js';
 import type { PluginManifestInput } from '../manifest/schema.js';
+import { type OpenApiDocument, openApiDocument as ownOpenApiDocument } from '../openapi/index.js';
 import { bundle, nodeConditions } from './bundle.js';
 import { CliError } from './io.js';
 import { DEFINITION_FILE, type Project } from './project.js';
@@ -31,12 +33,15 @@ export interface LoadedDefinition {
   manifest: PluginManifestInput;
   /** How a manifest read from disk differs from the generated one; empty when they agree. */
   drift(manifestOnDisk: unknown): string[];
+  /** The OpenAPI document of the routes, for `contributes.openapi`; `undefined` when the plugin has no routes. */
+  openApi: OpenApiDocument | undefined;
 }
 
 /** The SDK functions the definition's own copy of the SDK provides. */
 interface DefinitionSdk {
   buildManifest?: typeof ownBuildManifest;
   manifestDrift?: typeof ownManifestDrift;
+  openApiDocument?: typeof ownOpenApiDocument;
 }
 
 let counter = 0;
@@ -45,13 +50,17 @@ let counter = 0;
 export function definitionOf(plugin: DefinedPlugin, sdk: DefinitionSdk = {}): LoadedDefinition {
   const build = sdk.buildManifest ?? ownBuildManifest;
   const drift = sdk.manifestDrift ?? ownManifestDrift;
+  const document = sdk.openApiDocument ?? ownOpenApiDocument;
   let manifest: PluginManifestInput;
+  let openApi: OpenApiDocument | undefined;
   try {
     manifest = build(plugin);
+    if (manifest.contributes?.openapi)
+      openApi = document(plugin, { title: plugin.name, version: plugin.version });
   } catch (err) {
     throw definitionError(err);
   }
-  return { plugin, manifest, drift: (onDisk) => drift(plugin, onDisk) };
+  return { plugin, manifest, drift: (onDisk) => drift(plugin, onDisk), openApi };
 }
 
 function definitionError(err: unknown): CliError {
@@ -60,6 +69,12 @@ function definitionError(err: unknown): CliError {
     return new CliError(
       `${DEFINITION_FILE} does not make a valid manifest: ${e.message}`,
       `fix the fields named above in ${DEFINITION_FILE} (their paths are those of goatflow-plugin.json)`,
+    );
+  }
+  if (e?.name === 'OpenApiBuildError') {
+    return new CliError(
+      `${DEFINITION_FILE}: ${e.message}`,
+      `fix the routes named above in ${DEFINITION_FILE}: each becomes an operation of openapi.json`,
     );
   }
   if (e?.code === 'ERR_MODULE_NOT_FOUND') {
@@ -84,6 +99,8 @@ export async function loadDefinition(project: Project): Promise<LoadedDefinition
       contents: [
         `export { default } from './${DEFINITION_FILE}';`,
         "export * as __goatflowSdk from '@goatflow/sdk';",
+        // Imported only when asked for: an SDK older than its openapi entry still builds the manifest.
+        "export const __goatflowOpenApi = () => import('@goatflow/sdk/openapi');",
       ].join('\n'),
       resolveDir: project.dir,
       sourcefile: 'goatflow-plugin-definition.ts',
@@ -107,8 +124,11 @@ export async function loadDefinition(project: Project): Promise<LoadedDefinition
   );
   fs.writeFileSync(file, code);
   let loaded: { default?: unknown; __goatflowSdk?: DefinitionSdk };
+  let openApiSdk: Pick<DefinitionSdk, 'openApiDocument'> | undefined;
   try {
     loaded = await import(pathToFileURL(file).href);
+    const importOpenApi = (loaded as { __goatflowOpenApi?: () => Promise<DefinitionSdk> }).__goatflowOpenApi;
+    openApiSdk = await importOpenApi?.().catch(() => undefined);
   } catch (err) {
     throw definitionError(err);
   } finally {
@@ -120,5 +140,8 @@ export async function loadDefinition(project: Project): Promise<LoadedDefinition
       `end it with \`export default definePlugin({ ... })\`, definePlugin imported from '@goatflow/sdk'`,
     );
   }
-  return definitionOf(loaded.default, loaded.__goatflowSdk ?? {});
+  return definitionOf(loaded.default, {
+    ...loaded.__goatflowSdk,
+    ...(openApiSdk?.openApiDocument ? { openApiDocument: openApiSdk.openApiDocument } : {}),
+  });
 }

@@ -34,6 +34,7 @@ const TOP_LEVEL_ORDER = [
 const CONTRIBUTES_ORDER = [
   'routes',
   'apiPrefixes',
+  'openapi',
   'widgets',
   'menu',
   'pages',

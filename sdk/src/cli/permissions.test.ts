@@ -18,6 +18,7 @@ const manifest = (permissions: object, contributes: object = {}) =>
 describe('permissionFor', () => {
   it('maps Host API functions to the manifest permission the kernel checks', () => {
     expect(permissionFor('db.query')?.field).toBe('permissions.db.own');
+    expect(permissionFor('db.transaction')?.field).toBe('permissions.db.own');
     expect(permissionFor('cache.delete')?.field).toBe('permissions.cache');
     expect(permissionFor('http.fetch')?.field).toBe('permissions.http');
     expect(permissionFor('identity.getUser')?.field).toBe('permissions.identity.read');

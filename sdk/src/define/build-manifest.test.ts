@@ -83,6 +83,25 @@ describe('buildManifest', () => {
     expect(settings.properties.limit).toMatchObject({ type: 'integer', minimum: 1, maximum: 50 });
   });
 
+  it('carries a route body limit into the manifest, and refuses one above 16 MiB', () => {
+    const upload = (maxBodyBytes: number) =>
+      definePlugin({
+        id: 'uploads',
+        version: '1.0.0',
+        name: 'Uploads',
+        kernelApi: '^1.0.0',
+        runtime: 'grpc',
+        entry: { command: 'node' },
+        routes: {
+          upload: route({ method: 'POST', path: '/files', auth: 'agent', maxBodyBytes, handler: () => null }),
+        },
+      });
+    expect(buildManifest(upload(15 * 1024 * 1024)).contributes?.routes?.[0]).toMatchObject({
+      maxBodyBytes: 15 * 1024 * 1024,
+    });
+    expect(() => upload(16 * 1024 * 1024 + 1)).toThrow(/contributes\/routes\/0\/maxBodyBytes/);
+  });
+
   it('refuses a definition that cannot be a manifest, naming each problem by its manifest path', () => {
     const attempt = () =>
       definePlugin({

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { PluginManifestInput } from '../manifest/schema.js';
 import { validateManifest } from '../manifest/validate.js';
+import { OPENAPI_FILE } from '../openapi/file.js';
 import type { PluginDefinition } from './define-plugin.js';
 
 /** A definition that cannot become a valid manifest; `issues` name each problem by its manifest path. */
@@ -79,9 +80,19 @@ export function buildManifest(plugin: PluginDefinition): PluginManifestInput {
   const entries = <T>(record: Record<string, T> | undefined) => Object.entries(record ?? {});
   const contributes = compact({
     routes: entries(plugin.routes).map(([handler, r]) =>
-      compact({ method: r.method, path: r.path, auth: r.auth, scope: r.scope, action: r.action, handler }),
+      compact({
+        method: r.method,
+        path: r.path,
+        auth: r.auth,
+        scope: r.scope,
+        action: r.action,
+        maxBodyBytes: r.maxBodyBytes,
+        handler,
+      }),
     ),
     apiPrefixes: plugin.apiPrefixes,
+    // `goatflow-plugin build` writes the routes' document there; the kernel reads it, never running plugin code.
+    openapi: entries(plugin.routes).length > 0 ? OPENAPI_FILE : undefined,
     widgets: plugin.widgets,
     menu: plugin.menu,
     pages: plugin.pages,
@@ -130,8 +141,8 @@ export function buildManifest(plugin: PluginDefinition): PluginManifestInput {
   return manifest;
 }
 
-/** Lists where two JSON values differ, as `path: file has …, definition has …`. */
-function differences(a: unknown, b: unknown, path: string, out: string[]): void {
+/** Lists where two JSON values differ, as `pointer: the file has …, the definition has …`. */
+export function differences(a: unknown, b: unknown, path: string, out: string[]): void {
   const bothObjects =
     a && b && typeof a === 'object' && typeof b === 'object' && Array.isArray(a) === Array.isArray(b);
   if (!bothObjects) {
@@ -144,7 +155,8 @@ function differences(a: unknown, b: unknown, path: string, out: string[]): void 
     differences(
       (a as Record<string, unknown>)[key],
       (b as Record<string, unknown>)[key],
-      `${path}/${key}`,
+      // JSON Pointer escapes, so an OpenAPI path such as `/items/{id}` stays one segment.
+      `${path}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`,
       out,
     );
   }

@@ -11,7 +11,7 @@ import type { PluginContext } from '../grpc/types.js';
 import type { HostClient } from '../host/host-client.js';
 import type { AuthLevel, PluginManifestInput, PluginPermissions } from '../manifest/schema.js';
 import { buildManifest } from './build-manifest.js';
-import type { Reply } from './route-reply.js';
+import type { FileReply, Reply } from './route-reply.js';
 
 /** A zod schema, or nothing. */
 type MaybeSchema = z.ZodType | undefined;
@@ -42,11 +42,14 @@ export interface RouteRequest<P = unknown, Q = unknown, B = unknown> {
   body: B;
 }
 
-/** A route handler: answers the body (sent as 200), a {@link Reply}, or throws a `RouteError`. */
+/**
+ * A route handler: answers the body (sent as 200), a {@link Reply}, a {@link FileReply}, or throws a
+ * `RouteError`.
+ */
 export type RouteHandler<P, Q, B, R, S> = (
   request: RouteRequest<P, Q, B>,
   context: HandlerContext<S>,
-) => R | Reply<R> | Reply<unknown> | Promise<R | Reply<R> | Reply<unknown>>;
+) => R | Reply<R> | Reply<unknown> | FileReply | Promise<R | Reply<R> | Reply<unknown> | FileReply>;
 
 /** The HTTP methods a plugin route may use. */
 export type RouteMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -70,13 +73,36 @@ export interface RouteDefinition<
   action?: string;
   /** One line for API references. */
   summary?: string;
+  /** Longer prose for API references (Markdown, as OpenAPI allows). */
+  description?: string;
+  /** Groups in the API reference; defaults to the plugin id. */
+  tags?: string[];
+  /** The status of a successful answer, for the API reference (e.g. 201 or 204); defaults to 200. */
+  status?: number;
+  /**
+   * Error statuses the route answers besides 400, 401 and 404 (which every route may), e.g. `[403, 409]`;
+   * each is documented with the API's error body.
+   */
+  errors?: number[];
+  /**
+   * The media types of a file answer, for a route whose handler answers with `replyFile()`, e.g. `['text/csv']`:
+   * the API reference then describes its success body as bytes of those types instead of JSON. Such a route
+   * has no `response`.
+   */
+  produces?: string[];
   /** The path parameters (strings in, coerce as needed), e.g. `z.object({ id: z.coerce.number().int() })`. */
   params?: PS;
   /** The query string: values are strings, or arrays of strings when repeated. */
   query?: QS;
   /** The JSON body. */
   body?: BS;
-  /** The 200 answer; checked before it is sent, so a handler cannot leak fields the schema does not name. */
+  /**
+   * The largest request body this route accepts, in bytes (at most 16 MiB, the gRPC message limit); the
+   * kernel answers 413 above it. Without it the kernel's `GOATFLOW_BODY_LIMIT_BYTES` (1 MiB by default) applies.
+   * Remember that base64 grows data by a third: a 10 MiB upload needs about 13.4 MiB.
+   */
+  maxBodyBytes?: number;
+  /** The success answer (see `status`); checked before it is sent, so a handler cannot leak fields the schema does not name. */
   response?: RS;
   /**
    * The handler, for gRPC plugins; a WASM plugin exports a function named like the route's key instead.

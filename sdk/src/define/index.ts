@@ -25,4 +25,15 @@ export {
   type WasmPluginDefinition,
   z,
 } from './define-plugin.js';
-export { invalidInput, isReply, notFound, type Reply, RouteError, reply } from './route-reply.js';
+export {
+  type FileReply,
+  type FileReplyOptions,
+  invalidInput,
+  isFileReply,
+  isReply,
+  notFound,
+  type Reply,
+  RouteError,
+  reply,
+  replyFile,
+} from './route-reply.js';

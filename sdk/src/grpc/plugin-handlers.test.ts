@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { definePlugin, route, z } from '../define/define-plugin.js';
-import { notFound, RouteError, reply } from '../define/route-reply.js';
+import { notFound, RouteError, reply, replyFile } from '../define/route-reply.js';
 import { isHostError } from '../host/host-errors.js';
 import { pluginHandlers } from './plugin-handlers.js';
 import { type Host, HostCallError, type PluginContext } from './types.js';
@@ -70,6 +70,15 @@ const plugin = definePlugin({
       path: '/raw',
       auth: 'agent',
       handler: () => ({ status: 500, body: 1 }),
+    }),
+    download: route({
+      method: 'GET',
+      path: '/download',
+      auth: 'agent',
+      // Describes JSON answers; a file must pass untouched.
+      response: z.object({ n: z.number() }),
+      handler: () =>
+        replyFile({ contentType: 'text/csv', filename: 'Grüße.csv', data: 'a;b\n1;ü\n', inline: true }),
     }),
   },
   events: { onCreated: { event: 'note.created', handler: (event) => ({ got: event.payload }) } },
@@ -146,6 +155,19 @@ describe('pluginHandlers', () => {
     expect(await handlers.looksLikeReply!({}, context, host)).toEqual({
       status: 200,
       body: { status: 500, body: 1 },
+    });
+  });
+
+  it('passes a file through as base64, past the response schema', async () => {
+    const answer = await handlers.download!({}, context, host);
+    expect(answer).toEqual({
+      status: 200,
+      file: {
+        contentType: 'text/csv',
+        filename: 'Grüße.csv',
+        base64: Buffer.from('a;b\n1;ü\n', 'utf8').toString('base64'),
+        inline: true,
+      },
     });
   });
 

@@ -2,12 +2,13 @@
  * Turns a {@link DefinedPlugin} into the named handlers the gRPC runtime invokes: each route's parameters, query
  * and body are checked against its schemas first (a 400 naming every failing field, the handler never runs),
  * the answer against the response schema, and `RouteError`/`reply()` become the `{status, body}` the kernel
- * sends. Events, jobs, hooks and MCP tools receive their unwrapped input.
+ * sends, `replyFile()` the `{status, file}` it sends as bytes. Events, jobs, hooks and MCP tools receive their
+ * unwrapped input.
  * @module
  */
 import type { ApiFieldIssue } from '../api-error.js';
 import type { DefinedPlugin, HandlerContext, RouteDefinition } from '../define/define-plugin.js';
-import { invalidInput, isReply, RouteError } from '../define/route-reply.js';
+import { type FileReply, invalidInput, isFileReply, isReply, RouteError } from '../define/route-reply.js';
 import { createHostClient } from '../host/host-client.js';
 import { checkInput } from '../validation/field-issues.js';
 import type { Handler, Host, PluginContext } from './types.js';
@@ -27,6 +28,18 @@ interface Answer {
   body: unknown;
 }
 
+/** A file, in the form the kernel's plugin routes send as bytes. */
+interface FileAnswer {
+  status: number;
+  file: { contentType: string; filename: string; base64: string; inline: boolean };
+}
+
+function fileAnswer(reply: FileReply): FileAnswer {
+  const { contentType, filename, data, inline } = reply;
+  const base64 = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64');
+  return { status: reply.status, file: { contentType, filename, base64, inline } };
+}
+
 function handlerContext(context: PluginContext, host: Host): HandlerContext {
   const client = createHostClient((fn, args) => host.call(fn, args));
   return Object.assign(Object.create(context) as PluginContext, {
@@ -38,7 +51,7 @@ function handlerContext(context: PluginContext, host: Host): HandlerContext {
 function routeHandler(name: string, route: RouteDefinition): Handler {
   const handle = route.handler;
   if (!handle) throw new Error(`route "${name}" has no handler`);
-  return async (raw, context, host): Promise<Answer> => {
+  return async (raw, context, host): Promise<Answer | FileAnswer> => {
     const input = (raw ?? {}) as RouteInput;
     const issues: ApiFieldIssue[] = [];
     const part = (schema: RouteDefinition['params'], value: unknown, prefix: string) => {
@@ -65,6 +78,8 @@ function routeHandler(name: string, route: RouteDefinition): Handler {
       if (error instanceof RouteError) return { status: error.status, body: error.toBody() };
       throw error;
     }
+    // A file is bytes, not JSON: the response schema describes JSON answers only.
+    if (isFileReply(output)) return fileAnswer(output);
     if (isReply(output)) {
       // The response schema describes the 200 answer; other statuses carry what the handler chose.
       if (output.status !== 200 || !route.response)

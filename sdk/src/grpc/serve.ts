@@ -255,7 +255,11 @@ class Connection {
     const pending = this.hostCalls.get(reply.id);
     if (!pending) return;
     this.hostCalls.delete(reply.id);
-    let result: { ok?: unknown; value?: unknown; error?: { code?: unknown; message?: unknown } };
+    let result: {
+      ok?: unknown;
+      value?: unknown;
+      error?: { code?: unknown; message?: unknown; details?: unknown };
+    };
     try {
       result = JSON.parse(reply.resultJson);
     } catch {
@@ -266,7 +270,12 @@ class Connection {
     else {
       const code = typeof result?.error?.code === 'string' ? result.error.code : 'host_call_failed';
       const message = typeof result?.error?.message === 'string' ? result.error.message : 'host call failed';
-      pending.reject(new HostCallError(code, message, pending.fn));
+      const details = result?.error?.details;
+      pending.reject(
+        details && typeof details === 'object' && !Array.isArray(details)
+          ? new HostCallError(code, message, pending.fn, details as Record<string, unknown>)
+          : new HostCallError(code, message, pending.fn),
+      );
     }
   }
 

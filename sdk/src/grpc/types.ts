@@ -70,18 +70,24 @@ export type Handler<I = unknown, O = unknown> = {
   handle(input: I, context: PluginContext, host: Host): O | Promise<O>;
 }['handle'];
 
-/** A failed host call: the kernel answered `{ok: false, error: {code, message}}` or could not be reached. */
+/**
+ * A failed host call: the kernel answered `{ok: false, error: {code, message, details?}}` or could not be
+ * reached.
+ */
 export class HostCallError extends Error {
   /**
    * @param code - stable code from the kernel, e.g. `permission_denied`, `invocation_not_active`, or
    *   `disconnected` when the stream to the kernel is gone
    * @param message - what went wrong
    * @param fn - the host function that was called
+   * @param details - what the kernel adds for some codes, e.g. `{index, expected, rowCount}` for
+   *   `precondition_failed`, `{index}` for a failed statement of `db.transaction`
    */
   constructor(
     readonly code: string,
     message: string,
     readonly fn: string,
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
     this.name = 'HostCallError';

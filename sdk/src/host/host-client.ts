@@ -16,6 +16,45 @@ export interface QueryResult<Row> {
   rowCount: number;
 }
 
+/**
+ * What a statement of {@link HostClient.db.transaction} must have affected (its `rowCount`: rows returned, or
+ * rows inserted, updated or deleted), checked right after it runs: `any` (the default) checks nothing, `none`
+ * wants 0, `one` exactly 1, `some` at least 1. A miss rolls the whole transaction back with
+ * `precondition_failed`, whose `details` are `{index, expected, rowCount}`.
+ */
+export type TransactionExpectation = 'any' | 'none' | 'one' | 'some';
+
+/** One statement of a transaction: the same single guarded statement as `db.query` takes. */
+export interface TransactionStatement {
+  /** One `SELECT`, `INSERT`, `UPDATE` or `DELETE` (a `WITH` is fine) with `$1…$n` parameters. */
+  sql: string;
+  /** At most 1000 per statement and 20 000 in the whole transaction. */
+  params?: unknown[];
+  /** Checked after the statement runs; see {@link TransactionExpectation}. Default `any`. */
+  expect?: TransactionExpectation;
+}
+
+/**
+ * An event published by the transaction, written in it and delivered only once it commits. Either one event
+ * with `payload` (any JSON up to 64 KiB), or with `rowsOf: i` one event per row statement `i` returned, that row
+ * as its payload (each at most 64 KiB). The name must be in the plugin's `events.publish` grant.
+ */
+export type TransactionEvent = { name: string; payload?: unknown } | { name: string; rowsOf: number };
+
+/** Options of {@link HostClient.db.transaction}. */
+export interface TransactionOptions {
+  /** At most 100 events in all (one per row for `rowsOf`). */
+  events?: TransactionEvent[];
+}
+
+/** What a committed transaction answers. */
+export interface TransactionResult<Row = Record<string, unknown>> {
+  /** One result per statement, in order. */
+  results: QueryResult<Row>[];
+  /** The ids of the published events, in the order they were listed (`rowsOf` in row order). */
+  events: { id: number }[];
+}
+
 /** A user as `identity.getUser` shows it: the API's user, never a password hash or a session. */
 export type HostUser = ApiUser;
 
@@ -70,6 +109,28 @@ export interface HostClient {
     query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<Row>>;
     /** A statement whose rows are not needed; resolves with how many rows it touched. */
     exec(sql: string, params?: unknown[]): Promise<{ rowCount: number }>;
+    /**
+     * Up to 32 statements in one transaction, sent as one batch: all of them commit, or none does. Every
+     * statement is checked before anything runs (a refused one fails the whole batch with `sql_denied` naming
+     * `statements[i]`); the events are written in the same transaction, so they exist only if it commits.
+     * Fails with `precondition_failed` when an `expect` is not met, `sql_conflict` on a serialization failure or
+     * deadlock (safe to retry), `result_too_large` past 10 000 rows in all. Needs `events.publish` only for the
+     * events it publishes.
+     * @example
+     * ```ts
+     * const { results } = await host.db.transaction(
+     *   [
+     *     { sql: 'insert into tickets (title) values ($1) returning id, title', params: [title], expect: 'one' },
+     *     { sql: 'insert into history (ticket_id, what) select id, $1 from tickets where title = $2', params: ['created', title] },
+     *   ],
+     *   { events: [{ name: 'ticket.created', rowsOf: 0 }] },
+     * );
+     * ```
+     */
+    transaction<Row = Record<string, unknown>>(
+      statements: TransactionStatement[],
+      options?: TransactionOptions,
+    ): Promise<TransactionResult<Row>>;
   };
   /** Permission `cache`: per-plugin keys with a TTL, invalidated across kernel instances. */
   cache: {
@@ -110,6 +171,8 @@ export function createHostClient(call: RawHostCall): HostClient {
     db: {
       query: (sql, params = []) => typed('db.query', { sql, params }),
       exec: (sql, params = []) => typed('db.exec', { sql, params }),
+      transaction: (statements, options = {}) =>
+        typed('db.transaction', options.events ? { statements, events: options.events } : { statements }),
     },
     cache: {
       get: (key) => typed('cache.get', { key }),

@@ -19,6 +19,10 @@ export const HOST_ERROR_CODES = [
   'sql_error',
   /** db: more rows than a result may hold; page with LIMIT. */
   'result_too_large',
+  /** db.transaction: a statement's `expect` was not met; `details` are `{index, expected, rowCount}`. */
+  'precondition_failed',
+  /** db.transaction: a serialization failure or deadlock (40001, 40P01) rolled it back; retrying may succeed. */
+  'sql_conflict',
   /** The thing asked for does not exist (a user, a plugin handler, translation bundles). */
   'not_found',
   /** plugins.call: the target plugin is not enabled. */
@@ -60,7 +64,7 @@ export type HostErrorCode = (typeof HOST_ERROR_CODES)[number];
 export function isHostError(
   error: unknown,
   code?: HostErrorCode,
-): error is Error & { code: HostErrorCode; fn: string } {
+): error is Error & { code: HostErrorCode; fn: string; details?: Record<string, unknown> } {
   if (!(error instanceof Error)) return false;
   const c = (error as { code?: unknown }).code;
   // Every host call error names the function it came from; a RouteError or a Node error with a look-alike code

@@ -13,5 +13,10 @@ export {
   type HttpResponse,
   type QueryResult,
   type RawHostCall,
+  type TransactionEvent,
+  type TransactionExpectation,
+  type TransactionOptions,
+  type TransactionResult,
+  type TransactionStatement,
 } from './host-client.js';
 export { HOST_ERROR_CODES, type HostErrorCode, isHostError } from './host-errors.js';

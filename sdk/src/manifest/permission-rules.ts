@@ -16,7 +16,11 @@ export interface PermissionRule {
   declared(permissions: PluginManifest['permissions']): boolean;
 }
 
-/** The rule of each Host API capability, by the first part of its functions' names (`cache` for `cache.get`). */
+/**
+ * The rule of each Host API capability, by the first part of its functions' names (`cache` for `cache.get`,
+ * `db` for `db.query`, `db.exec` and `db.transaction`). A transaction that publishes events also needs
+ * `events.publish` for their names; that is checked per call, since the import alone does not say.
+ */
 export const PERMISSION_RULES: Readonly<Record<string, PermissionRule>> = {
   db: {
     field: 'permissions.db.own',

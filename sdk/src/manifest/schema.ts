@@ -111,6 +111,9 @@ export const permissionsSchema = z
 /** The `permissions` of a manifest, as parsed. */
 export type PluginPermissions = z.infer<typeof permissionsSchema>;
 
+/** The largest `maxBodyBytes` a route may ask for: 16 MiB, the gRPC runtime's message limit. */
+const MAX_ROUTE_BODY_BYTES = 16 * 1024 * 1024;
+
 /** One HTTP route a plugin serves (`contributes.routes[]`). */
 export const routeSchema = z.strictObject({
   method: z.enum(HTTP_METHODS),
@@ -122,6 +125,15 @@ export const routeSchema = z.strictObject({
     .regex(/^[a-z][a-z0-9_.:-]*$/)
     .optional()
     .describe('A name guards and audit can act on'),
+  maxBodyBytes: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_ROUTE_BODY_BYTES)
+    .optional()
+    .describe(
+      'Largest request body in bytes (at most 16 MiB); without it the kernel default (GOATFLOW_BODY_LIMIT_BYTES) applies',
+    ),
   handler: handlerName,
 });
 /** A route of a parsed manifest. */
@@ -177,6 +189,10 @@ export const contributesSchema = z.strictObject({
     .array(z.string().regex(/^\/api\/v\d+\/[a-z][a-z0-9-]*$/, 'must look like "/api/v1/tickets"'))
     .optional()
     .describe('Top-level API prefixes a first-party plugin claims'),
+  openapi: relativeFile
+    .refine((p) => p.endsWith('.json'), 'must name a .json file, e.g. "openapi.json"')
+    .optional()
+    .describe('OpenAPI 3.1 document of its routes (goatflow-plugin build writes it); the kernel merges it'),
   widgets: z.array(widgetSchema).optional(),
   menu: z.array(menuSchema).optional(),
   pages: z.array(pageSchema).optional(),

@@ -40,6 +40,12 @@ export interface StartTestKernelOptions {
   env?: Record<string, string>;
   /** How long the kernel may take to start (a busy CI machine can need a minute). Default: 120 seconds. */
   startTimeoutMs?: number;
+  /**
+   * The first-party plugins to start with the kernel, by id, e.g. `['tickets']` for a plugin that reads the
+   * tickets plugin's views (the kernel's `GOATFLOW_CORE_PLUGINS`). They are enabled with what they ask for.
+   * Default: `[]`, none, so the kernel starts quickly.
+   */
+  corePlugins?: string[];
 }
 
 /** A running test kernel. Call {@link TestKernel.stop} when done (an `afterAll`). */
@@ -123,7 +129,12 @@ export async function startTestKernel(options: StartTestKernelOptions = {}): Pro
     const adminPassword = randomPassword();
     kernel = await spawnKernel({
       program,
-      env: kernelEnv(options.env, { dataDir, pluginDir, adminPassword }),
+      env: kernelEnv(options.env, {
+        dataDir,
+        pluginDir,
+        adminPassword,
+        corePlugins: options.corePlugins ?? [],
+      }),
       timeoutMs: options.startTimeoutMs ?? 120_000,
     });
     const started = kernel;
@@ -179,7 +190,7 @@ export async function startTestKernel(options: StartTestKernelOptions = {}): Pro
 /** The kernel's environment: the test process's, without its database and GoatFlow settings, then ours. */
 function kernelEnv(
   extra: Record<string, string> | undefined,
-  dirs: { dataDir: string; pluginDir: string; adminPassword: string },
+  run: { dataDir: string; pluginDir: string; adminPassword: string; corePlugins: string[] },
 ): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
@@ -189,11 +200,12 @@ function kernelEnv(
     ...env,
     PORT: '0',
     HOST: '127.0.0.1',
-    GOATFLOW_DATA_DIR: dirs.dataDir,
-    GOATFLOW_PLUGIN_DIR: dirs.pluginDir,
-    GOATFLOW_ADMIN_PASSWORD: dirs.adminPassword,
+    GOATFLOW_DATA_DIR: run.dataDir,
+    GOATFLOW_PLUGIN_DIR: run.pluginDir,
+    GOATFLOW_ADMIN_PASSWORD: run.adminPassword,
     GOATFLOW_DB_POOL_SIZE: '4',
     GOATFLOW_SHUTDOWN_TIMEOUT_SECONDS: '2',
+    GOATFLOW_CORE_PLUGINS: run.corePlugins.length ? run.corePlugins.join(',') : 'none',
     ...extra,
     // The "listening" line, which tells the port the kernel was given, is logged at `info`: no quieter level.
     GOATFLOW_LOG_LEVEL:

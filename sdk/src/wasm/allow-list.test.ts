@@ -41,6 +41,7 @@ describe('checkImport', () => {
         'config_get',
         'db_exec',
         'db_query',
+        'db_transaction',
         'email_send',
         'events_publish',
         'http_fetch',
@@ -51,6 +52,7 @@ describe('checkImport', () => {
       ].sort(),
     );
     expect(HOST_API_FUNCTIONS.get('db_query')).toBe('db.query');
+    expect(HOST_API_FUNCTIONS.get('db_transaction')).toBe('db.transaction');
     expect(HOST_API_FUNCTIONS.get('identity_get_user')).toBe('identity.getUser');
     for (const name of HOST_API_FUNCTIONS.keys()) {
       expect(

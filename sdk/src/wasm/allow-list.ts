@@ -59,6 +59,7 @@ export const EXTISM_KERNEL_FUNCTIONS: ReadonlyMap<string, FunctionSignature> = n
 export const HOST_API_FUNCTIONS: ReadonlyMap<string, string> = new Map([
   ['db_query', 'db.query'],
   ['db_exec', 'db.exec'],
+  ['db_transaction', 'db.transaction'],
   ['cache_get', 'cache.get'],
   ['cache_set', 'cache.set'],
   ['cache_delete', 'cache.delete'],

@@ -1,6 +1,7 @@
 /**
  * `@goatflow/sdk/widget`: the Lit base class of GoatFlow plugin widgets and the client they call their plugin's
- * routes with. Browser-only; bundle it (with `lit`) into the widget's module.
+ * routes with, and `navigate()` to move between the shell's pages. Browser-only; bundle it (with `lit`) into the
+ * widget's module.
  * @packageDocumentation
  */
 export { ApiRequestError, apiRequestErrorFrom, isAbortError } from './api-request-error.js';
@@ -11,6 +12,7 @@ export {
   WIDGET_CHROME_MESSAGES,
   type WidgetState,
 } from './goatflow-widget.js';
+export { isShellPath, NAVIGATE_EVENT, type NavigateOptions, navigate } from './navigate.js';
 export {
   createWidgetApi,
   pluginRouteUrl,

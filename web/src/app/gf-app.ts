@@ -36,6 +36,7 @@ import '../components/app-header.js';
 import '../pages/admin-groups-page.js';
 import '../pages/admin-plugins-page.js';
 import '../pages/admin-users-page.js';
+import '../pages/api-reference-page.js';
 import '../pages/dashboard-page.js';
 import '../pages/login-page.js';
 import '../pages/not-found-page.js';
@@ -48,6 +49,7 @@ const PAGE_TITLE_KEYS: Record<Exclude<RouteName, 'plugin-page'>, string> = {
   'admin-users': 'users.pageTitle',
   'admin-groups': 'groups.pageTitle',
   'admin-plugins': 'pluginAdmin.pageTitle',
+  'api-reference': 'apiReference.pageTitle',
   'not-found': 'notFound.pageTitle',
 };
 
@@ -268,6 +270,8 @@ export class GfApp extends LocalizedElement {
         return html`<gf-admin-groups-page></gf-admin-groups-page>`;
       case 'admin-plugins':
         return html`<gf-admin-plugins-page></gf-admin-plugins-page>`;
+      case 'api-reference':
+        return html`<gf-api-reference-page></gf-api-reference-page>`;
       case 'plugin-page':
         if (view.page) {
           return html`<gf-plugin-page .page=${view.page.page} .params=${view.page.params}></gf-plugin-page>`;

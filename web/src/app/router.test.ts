@@ -8,6 +8,7 @@ describe('matchRoute', () => {
     expect(matchRoute('/admin/users').name).toBe('admin-users');
     expect(matchRoute('/admin/groups').name).toBe('admin-groups');
     expect(matchRoute('/admin/plugins').name).toBe('admin-plugins');
+    expect(matchRoute('/api-reference').name).toBe('api-reference');
   });
 
   it('ignores trailing slashes', () => {
@@ -26,6 +27,7 @@ describe('matchRoute', () => {
     expect(matchRoute('/admin/groups').requiresAdmin).toBe(true);
     expect(matchRoute('/admin/plugins').requiresAdmin).toBe(true);
     expect(matchRoute('/').requiresAdmin).toBe(false);
+    expect(matchRoute('/api-reference')).toMatchObject({ requiresAuth: true, requiresAdmin: false });
     expect(matchRoute('/login').requiresAuth).toBe(false);
   });
 });

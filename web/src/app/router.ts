@@ -3,6 +3,7 @@
  * navigation is announced with one window event that the app shell listens to.
  * @module
  */
+import { NAVIGATE_EVENT } from '@goatflow/sdk/widget';
 
 export type RouteName =
   | 'login'
@@ -10,6 +11,7 @@ export type RouteName =
   | 'admin-users'
   | 'admin-groups'
   | 'admin-plugins'
+  | 'api-reference'
   /** A page contributed by a plugin; only the shell knows these paths, once it has loaded the contributions. */
   | 'plugin-page'
   | 'not-found';
@@ -28,11 +30,13 @@ const ROUTES: Record<string, Route> = {
   '/admin/users': { name: 'admin-users', requiresAuth: true, requiresAdmin: true },
   '/admin/groups': { name: 'admin-groups', requiresAuth: true, requiresAdmin: true },
   '/admin/plugins': { name: 'admin-plugins', requiresAuth: true, requiresAdmin: true },
+  '/api-reference': { name: 'api-reference', requiresAuth: true, requiresAdmin: false },
 };
 
 const NOT_FOUND: Route = { name: 'not-found', requiresAuth: true, requiresAdmin: false };
 
-export const NAVIGATE_EVENT = 'gf-navigate';
+/** The event plugins dispatch through `navigate()`; one name, defined by the SDK plugins build on. */
+export { NAVIGATE_EVENT } from '@goatflow/sdk/widget';
 
 export function normalizePath(pathname: string): string {
   const trimmed = pathname.replace(/\/+$/, '');

@@ -91,15 +91,16 @@ export class GroupMembersEditor extends LocalizedElement {
         white-space: nowrap;
       }
 
-      /* The labels end in the permission keys (ro, rw), which must keep their case. */
+      /* The labels end in the permission keys (ro, rw, move_into…), which must keep their case. */
       th.perm {
         text-transform: none;
         letter-spacing: normal;
       }
 
+      /* The user, then the six keys wrapping as the width allows, with the button at the end of their row. */
       .add {
         display: grid;
-        grid-template-columns: minmax(0, 1fr) auto auto auto;
+        grid-template-columns: minmax(0, 1fr) auto;
         align-items: end;
         gap: var(--gf-space-3);
         padding: var(--gf-space-4);
@@ -117,17 +118,23 @@ export class GroupMembersEditor extends LocalizedElement {
         font-size: var(--gf-font-size-md);
       }
 
+      .add .field {
+        grid-column: 1 / -1;
+      }
+
       fieldset {
-        display: contents;
+        display: flex;
+        flex-wrap: wrap;
+        gap: var(--gf-space-1) var(--gf-space-4);
+        min-width: 0;
+        margin: 0;
+        padding: 0;
+        border: 0;
       }
 
       @media ${narrow} {
         .add {
-          grid-template-columns: 1fr 1fr;
-        }
-
-        .add .field {
-          grid-column: 1 / -1;
+          grid-template-columns: 1fr;
         }
       }
     `,

@@ -1,5 +1,5 @@
 /**
- * The signed-in user's menu: who is signed in, language and appearance, and logging out. The language is saved
+ * The signed-in user's menu: who is signed in, language and appearance, the API reference, and logging out. The language is saved
  * to the user's profile (not just the browser) so it follows them to every device.
  * @module
  */
@@ -191,6 +191,11 @@ export class UserMenu extends LocalizedElement {
     }
   }
 
+  /** A link in the panel leads to another page: the shell navigates, the panel closes. */
+  private close(): void {
+    this.open = false;
+  }
+
   private changeTheme(event: Event): void {
     const mode = (event.target as HTMLSelectElement).value as ThemeMode;
     setThemeMode(mode);
@@ -270,6 +275,9 @@ export class UserMenu extends LocalizedElement {
               )}
             </select>
           </div>
+          <a class="btn btn-block" href="/api-reference" data-testid="api-reference-link" @click=${this.close}>
+            ${t('apiReference.menuLink')}
+          </a>
           ${this.error ? html`<div class="alert alert-danger" role="alert">${this.error}</div>` : nothing}
           <button
             type="button"

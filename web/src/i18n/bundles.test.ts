@@ -1,3 +1,4 @@
+import { AUTH_LEVELS } from '@goatflow/sdk';
 import { describe, expect, it } from 'vitest';
 import {
   HEALTH_STATES,
@@ -8,6 +9,7 @@ import {
   UPLOAD_OUTCOMES,
 } from '../api/plugins.js';
 import { PERMISSIONS, USER_TYPES } from '../api/types.js';
+import { CONSTRAINT_KEYS } from '../pages/api-reference-model.js';
 import { THEME_MODES } from '../theme/theme.js';
 import { SLOT_NAMES } from '../widgets/slots.js';
 import de from './de.json' with { type: 'json' };
@@ -110,6 +112,8 @@ describe('translation bundles', () => {
       ...PERMISSION_KINDS.map((kind) => `pluginAdmin.permissions.kinds.${kind}`),
       ...LOG_LEVELS.map((level) => `pluginAdmin.logs.levels.${level}`),
       ...UPLOAD_OUTCOMES.map((outcome) => `pluginAdmin.upload.done.${outcome}`),
+      ...CONSTRAINT_KEYS.map((key) => `apiReference.constraint.${key}`),
+      ...AUTH_LEVELS.map((level) => `apiReference.auth.${level}`),
     ];
     expect(dynamic.filter((key) => !hasKey(key))).toEqual([]);
   });

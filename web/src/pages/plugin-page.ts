@@ -1,11 +1,14 @@
 /**
  * A page contributed by a plugin, inside the shell: the page title, then the plugin's element, loaded from its
  * module like a widget. A failing plugin shows a contained error instead of breaking the shell. The element
- * receives the values of the path's `:name` segments as its `params` property.
+ * receives the values of the path's `:name` segments as its `params` property and the URL's search parameters as
+ * its `query` property (a `URLSearchParams`), both replaced whenever they change: a page that keeps its filters
+ * in the URL follows Back and Forward, and links that differ only in the query, without being created anew.
  * @module
  */
 import { css, html, nothing } from 'lit';
 import type { PageContribution } from '../api/plugins.js';
+import { NAVIGATE_EVENT } from '../app/router.js';
 import { t } from '../i18n/i18n.js';
 import { LocalizedElement } from '../i18n/localized-element.js';
 import { pageStyles, sharedStyles } from '../theme/shared-styles.js';
@@ -13,24 +16,57 @@ import { loadWidget, sameWidgetElement } from '../widgets/widget-loader.js';
 
 type Status = 'loading' | 'ready' | 'error';
 
+/** The properties the shell sets on a plugin's page element. */
+type PageElement = HTMLElement & { params?: Record<string, string>; query?: URLSearchParams };
+
 export class PluginPage extends LocalizedElement {
   static override properties = {
     page: { attribute: false },
     params: { attribute: false },
+    query: { state: true },
     status: { state: true },
   };
 
   declare page: PageContribution | null;
   declare params: Record<string, string>;
+  /** The URL's search parameters; a new object whenever the query string changes, so the element sees a change. */
+  declare query: URLSearchParams;
   declare status: Status;
-  private element: (HTMLElement & { params?: Record<string, string> }) | null = null;
+  private element: PageElement | null = null;
+  /** The query string `query` was made from, to tell a real change from a navigation that kept it. */
+  private search: string;
   private loadToken = 0;
 
   constructor() {
     super();
     this.page = null;
     this.params = {};
+    this.search = window.location.search;
+    this.query = new URLSearchParams(this.search);
     this.status = 'loading';
+  }
+
+  /**
+   * The shell re-renders for a new path; a new query string alone (a filter, a page number) changes no route,
+   * so the page follows the URL itself, on the same events the shell does.
+   */
+  private readonly onLocationChange = (): void => {
+    if (window.location.search === this.search) return;
+    this.search = window.location.search;
+    this.query = new URLSearchParams(this.search);
+  };
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('popstate', this.onLocationChange);
+    window.addEventListener(NAVIGATE_EVENT, this.onLocationChange);
+    this.onLocationChange();
+  }
+
+  override disconnectedCallback(): void {
+    window.removeEventListener('popstate', this.onLocationChange);
+    window.removeEventListener(NAVIGATE_EVENT, this.onLocationChange);
+    super.disconnectedCallback();
   }
 
   static override styles = [
@@ -53,6 +89,7 @@ export class PluginPage extends LocalizedElement {
       if (!sameWidgetElement(previous, this.page) || !this.element) void this.load();
     }
     if (changed.has('params') && this.element) this.element.params = this.params;
+    if (changed.has('query') && this.element) this.element.query = this.query;
   }
 
   private async load(): Promise<void> {
@@ -64,8 +101,10 @@ export class PluginPage extends LocalizedElement {
     try {
       const element = await loadWidget(page);
       if (token !== this.loadToken) return;
-      (element as HTMLElement & { params?: Record<string, string> }).params = this.params;
-      this.element = element;
+      const pageElement: PageElement = element;
+      pageElement.params = this.params;
+      pageElement.query = this.query;
+      this.element = pageElement;
       this.status = 'ready';
     } catch (error) {
       if (token !== this.loadToken) return;

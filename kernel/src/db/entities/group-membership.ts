@@ -2,8 +2,9 @@ import type { PermissionKey } from '@goatflow/sdk';
 import { defineEntity, type InferEntity } from '@mikro-orm/core';
 
 /**
- * Permission keys a membership can carry. `ro` and `rw` are the kernel's; plugins such as tickets add finer keys
- * (`create`, `move_into`, `note`, `owner`) later, which is why a membership is one row per key.
+ * Permission keys a membership can carry: `ro` and `rw`, and the finer keys `create`, `move_into`, `note` and
+ * `owner` that the tickets plugin reads through `goatflow.my_group_permissions`. One row per key, so granting
+ * `note` without `rw` is a row, not a bit mask.
  */
 export { PERMISSION_KEYS, type PermissionKey } from '@goatflow/sdk';
 

@@ -51,6 +51,8 @@ interface Pending {
   reject: (error: RuntimeError) => void;
   timer: NodeJS.Timeout;
   hostCalls: number;
+  /** When the invocation is given up (epoch ms). */
+  deadline: number;
 }
 
 /**
@@ -169,6 +171,7 @@ export class GrpcPluginInstance implements PluginInstance {
     // Clamped to what a timer can hold; larger values would fire at once.
     const deadlineMs = Math.min(Math.max(1, options.deadlineMs ?? this.options.deadlineMs), 2 ** 31 - 1);
     const id = ++this.nextId;
+    const deadline = Date.now() + deadlineMs;
     return new Promise<unknown>((resolve, reject) => {
       const timer = setTimeout(
         () =>
@@ -181,9 +184,9 @@ export class GrpcPluginInstance implements PluginInstance {
           ),
         deadlineMs,
       );
-      this.inflight.set(id, { handler, context, resolve, reject, timer, hostCalls: 0 });
+      this.inflight.set(id, { handler, context, resolve, reject, timer, hostCalls: 0, deadline });
       connection.send({
-        invocation: { id, handler, inputJson, contextJson, deadlineUnixMs: Date.now() + deadlineMs },
+        invocation: { id, handler, inputJson, contextJson, deadlineUnixMs: deadline },
       });
     });
   }
@@ -351,7 +354,7 @@ export class GrpcPluginInstance implements PluginInstance {
     }
     let result: HostCallResult;
     try {
-      result = await this.options.hostCall(call.fn, args, pending.context);
+      result = await this.options.hostCall(call.fn, args, pending.context, { deadline: pending.deadline });
     } catch (error) {
       // The handler promises never to throw; if it does, the plugin still gets an answer.
       this.emit({

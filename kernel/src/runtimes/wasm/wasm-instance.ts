@@ -109,6 +109,7 @@ export class WasmPluginInstance implements PluginInstance {
         handler,
         input: text,
         context,
+        deadline: Date.now() + deadlineMs,
         settled: false,
         handle: null,
         timer: undefined,

@@ -50,6 +50,8 @@ export interface WorkerJob {
   /** The JSON input document `{"input": …, "context": …}`. */
   input: string;
   context: InvocationContext;
+  /** When the invocation is given up (epoch ms), for host calls that can bound their own work by it. */
+  deadline?: number;
   /**
    * Called once with the outcome: normally when the worker answers, early with `host_call_limit` when the
    * plugin goes past its host calls (it may keep running; {@link WorkerEvents.onDone} says when it stops).
@@ -103,6 +105,7 @@ export function encodeHostReply(fn: string, result: HostCallResult, maxBytes: nu
         error: {
           code: String(result.error?.code ?? 'host_error'),
           message: String(result.error?.message ?? ''),
+          ...(result.error?.details ? { details: result.error.details } : {}),
         },
       });
     }
@@ -322,7 +325,9 @@ export class WorkerHandle {
     } else {
       let result: HostCallResult;
       try {
-        result = await this.#spec.hostCall(fn, args, current.job.context);
+        result = await this.#spec.hostCall(fn, args, current.job.context, {
+          deadline: current.job.deadline,
+        });
       } catch (err) {
         // The handler promises never to throw; if it does anyway the plugin still gets an answer.
         result = {

@@ -2,6 +2,7 @@
  * `goatflow-plugin build`: the manifest from the definition, the plugin's code, its widgets.
  *
  * - `goatflow-plugin.json` ← `src/plugin.ts` (written only when it changes);
+ * - `openapi.json` ← the routes of `src/plugin.ts`, when it has any (likewise; the kernel serves it merged);
  * - WASM: `assembly/index.ts` → the manifest's entry (`dist/plugin.wasm`) with the project's own AssemblyScript
  *   compiler, with the flags the kernel needs: `--runtime incremental`, `--maximumMemory` from
  *   `limits.maxMemoryMb` (64 MiB by default), the SDK's `abort` and `-O3`;
@@ -23,6 +24,7 @@ import { bundle, NODE_ESM_BANNER, NODE_ESM_DEFINE, nodeConditions } from '../bun
 import { loadDefinition } from '../definition.js';
 import { CliError, type CliIo } from '../io.js';
 import { MANIFEST_FILE, readManifestFile, writeManifestFile } from '../manifest-file.js';
+import { writeOpenApiFile } from '../openapi-file.js';
 import {
   ASSEMBLY_ENTRY,
   DEFAULT_ASSETS_DIR,
@@ -38,7 +40,7 @@ import {
 export const buildSpec: CommandSpec = {
   name: 'build',
   summary:
-    'Generate goatflow-plugin.json from src/plugin.ts, compile the plugin (WASM or gRPC) and bundle its widgets.',
+    'Generate goatflow-plugin.json (and openapi.json) from src/plugin.ts, compile the plugin (WASM or gRPC) and bundle its widgets.',
   options: {
     dir: { type: 'string', value: '<path>', description: 'The plugin project (default: the current folder)' },
   },
@@ -228,6 +230,10 @@ export async function buildProject(project: Project, io?: CliIo): Promise<BuildR
     // buildManifest validated it already; this only gives the defaults the schema fills in.
     if (!checked.ok) throw new CliError(`the generated manifest is invalid: ${checked.issues[0]!.message}`);
     manifest = checked.manifest;
+    const openApiFile = manifest.contributes.openapi;
+    if (openApiFile && definition.openApi && writeOpenApiFile(project.dir, openApiFile, definition.openApi)) {
+      outputs.push(openApiFile);
+    }
   } else {
     const file = readManifestFile(project.dir);
     if (!file) throw new CliError(`no ${DEFINITION_FILE} and no ${MANIFEST_FILE}`);

@@ -4,8 +4,8 @@
  * only regular files) and `<id>-<version>.tgz.sha256` in `sha256sum` format beside it.
  *
  * The package holds what the kernel reads and nothing else: the manifest, README and LICENSE, `dist/` (the
- * built code), the assets folder, the migrations folder and the translation files — never node_modules, the
- * sources or the tests. Entries are sorted and dated alike, so the same build packs to the same bytes.
+ * built code), the assets folder, the migrations folder, the translation files and the OpenAPI document —
+ * never node_modules, the sources or the tests. Entries are sorted and dated alike, so the same build packs to the same bytes.
  * @module
  */
 import { createHash } from 'node:crypto';
@@ -80,6 +80,7 @@ export function packageFiles(project: Project, manifest: PluginManifest): string
   if (c.assets) addFolder(c.assets);
   for (const item of [...(c.widgets ?? []), ...(c.pages ?? [])]) addFile(item.module);
   if (c.migrations) addFolder(c.migrations);
+  if (c.openapi) addFile(c.openapi);
   for (const file of Object.values(c.i18n ?? {})) addFile(file);
   return [...files].sort();
 }

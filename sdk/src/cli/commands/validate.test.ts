@@ -112,16 +112,56 @@ describe('validate: manifest vs definition', () => {
     routes: { hello: route({ method: 'GET', path: '/hello', auth: 'user' }) },
   });
 
-  it('accepts a manifest that is what the definition generates', async () => {
+  /** The manifest the definition generates: its routes' document is `openapi.json`. */
+  const generatedManifest = () =>
+    wasmManifest({
+      contributes: { ...wasmManifest().contributes, openapi: 'openapi.json' },
+    });
+
+  it('accepts a manifest and an openapi.json that are what the definition generates', async () => {
+    const definition = definitionOf(plugin);
     const dir = tempProject({
       'src/plugin.ts': '',
-      'goatflow-plugin.json': { $schema: 'x', ...wasmManifest() },
+      'goatflow-plugin.json': { $schema: 'x', ...generatedManifest() },
+      'openapi.json': definition.openApi!,
       'dist/plugin.wasm': goodModule(),
     });
-    const result = await validateProject(openProject(memoryIo(dir), undefined), {
-      definition: definitionOf(plugin),
-    });
+    const result = await validateProject(openProject(memoryIo(dir), undefined), { definition });
     expect(result.findings).toEqual([]);
+  });
+
+  it('lists where a stale openapi.json differs, and reports a missing or foreign one', async () => {
+    const definition = definitionOf(plugin);
+    const stale = structuredClone(definition.openApi!) as unknown as Record<string, Record<string, unknown>>;
+    stale.info!.version = '0.9.0';
+    stale.paths!['/api/plugins/demo-wasm/old'] = {};
+    const validate = async (openapi: object | undefined) => {
+      const dir = tempProject({
+        'src/plugin.ts': '',
+        'goatflow-plugin.json': generatedManifest(),
+        ...(openapi ? { 'openapi.json': openapi } : {}),
+        'dist/plugin.wasm': goodModule(),
+      });
+      return errors((await validateProject(openProject(memoryIo(dir), undefined), { definition })).findings);
+    };
+    const [drift, ...others] = await validate(stale);
+    expect(others).toEqual([]);
+    expect(drift!.message).toContain('openapi.json does not match the routes of src/plugin.ts:');
+    expect(drift!.message).toContain('- /info/version: the file has "0.9.0", the definition has "1.0.0"');
+    expect(drift!.message).toContain('- /paths/~1api~1plugins~1demo-wasm~1old');
+    expect(drift!.hint).toMatch(/^run goatflow-plugin build/);
+
+    expect(await validate(undefined)).toEqual([
+      {
+        level: 'error',
+        message: 'the OpenAPI document openapi.json does not exist',
+        hint: 'run goatflow-plugin build, which generates it from the routes',
+      },
+    ]);
+    const [foreign] = await validate({ swagger: '2.0' });
+    expect(foreign!.message).toBe(
+      'openapi.json is not an OpenAPI 3.1 document (its "openapi" field must be "3.1.x")',
+    );
   });
 
   it('lists where a stale manifest differs and says to build', async () => {

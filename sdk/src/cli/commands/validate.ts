@@ -1,7 +1,8 @@
 /**
  * `goatflow-plugin validate`: everything the kernel would refuse, found before the plugin is shipped — the
- * manifest (schema and rules), the manifest against the definition it is generated from, the files it names,
- * a WASM module's imports, memory and exports, and the permissions the code uses against those it asks for.
+ * manifest (schema and rules), the manifest and `openapi.json` against the definition they are generated from,
+ * the files it names, a WASM module's imports, memory and exports, and the permissions the code uses against
+ * those it asks for.
  * @module
  */
 import fs from 'node:fs';
@@ -15,6 +16,7 @@ import { type LoadedDefinition, loadDefinition } from '../definition.js';
 import { countFindings, type Finding, printFindings } from '../findings.js';
 import { CliError, type CliIo } from '../io.js';
 import { MANIFEST_FILE, readManifestFile } from '../manifest-file.js';
+import { openApiDrift, readOpenApiFile } from '../openapi-file.js';
 import { checkPermissions, scanSourcesForHostCalls, scanSourcesForNamedTargets } from '../permissions.js';
 import {
   ASSEMBLY_ENTRY,
@@ -183,6 +185,22 @@ function checkFiles(project: Project, manifest: PluginManifest, fixIn: string): 
         message: `the migrations folder ${c.migrations} holds no .sql file`,
         hint: 'add numbered files such as 0001_init.sql, or remove migrations from the definition',
       });
+    }
+  }
+  if (c.openapi !== undefined) {
+    try {
+      if (!readOpenApiFile(project.dir, c.openapi)) {
+        missing(
+          'the OpenAPI document',
+          c.openapi,
+          project.hasDefinition
+            ? 'run goatflow-plugin build, which generates it from the routes'
+            : `write it, or remove openapi from ${fixIn}`,
+        );
+      }
+    } catch (err) {
+      if (!(err instanceof CliError)) throw err;
+      findings.push({ level: 'error', message: err.message, ...(err.hint ? { hint: err.hint } : {}) });
     }
   }
   for (const [locale, file] of Object.entries(c.i18n ?? {})) {
@@ -358,6 +376,24 @@ export async function validateProject(
         level: 'error',
         message: `${MANIFEST_FILE} does not match ${DEFINITION_FILE}:\n${drift.map((d) => `- ${d}`).join('\n')}`,
         hint: `run goatflow-plugin build (${MANIFEST_FILE} is generated from ${DEFINITION_FILE}; change the definition, not the file)`,
+      });
+    }
+  }
+
+  const openApiFile = manifest.contributes.openapi;
+  if (definition?.openApi && openApiFile) {
+    let onDisk: unknown;
+    try {
+      onDisk = readOpenApiFile(project.dir, openApiFile);
+    } catch {
+      onDisk = undefined; // checkFiles reports it
+    }
+    const drift = onDisk === undefined ? [] : openApiDrift(definition.openApi, onDisk);
+    if (drift.length > 0) {
+      findings.push({
+        level: 'error',
+        message: `${openApiFile} does not match the routes of ${DEFINITION_FILE}:\n${drift.map((d) => `- ${d}`).join('\n')}`,
+        hint: `run goatflow-plugin build (${openApiFile} is generated from ${DEFINITION_FILE}; change the routes, not the file)`,
       });
     }
   }

@@ -1,0 +1,5 @@
+/**
+ * The API reference's group for the ticket routes.
+ * @module
+ */
+export const TICKET_TAGS = ['tickets'];

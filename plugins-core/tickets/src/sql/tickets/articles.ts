@@ -1,0 +1,64 @@
+/**
+ * Adding an article: the article, its attachments, a history row for each, and the ticket's `changed_at`, in
+ * one statement answering the `article.added` event's payload (ids only). The right sits in the statement: an
+ * internal note needs `can_note`, a reply `can_rw` (a customer may reply to any ticket they see); without it the
+ * statement inserts nothing and its `expect: 'one'` fails the transaction.
+ * @module
+ */
+
+/** The attachments parameter's rows: base64 content, decoded by PostgreSQL; size and hash computed by the handler. */
+const ATTACHMENT_ROWS = `jsonb_to_recordset($4::jsonb)
+         as f(filename text, "contentType" text, size int, sha256 text, "contentBase64" text)`;
+
+/**
+ * The statement for a ticket chosen by `ticket`, a query answering `id` of the ticket to write to.
+ * `$1` internal, `$2` subject, `$3` body, `$4` attachments (jsonb array).
+ */
+function insertArticle(ticket: string): string {
+  return `
+with t as (${ticket}),
+art as (
+  insert into articles (ticket_id, sender_type, author_user_id, internal, subject, body)
+  select t.id, a.type, a.id, $1::boolean, nullif($2::text, ''), $3::text
+    from t cross join goatflow.acting_user a
+  returning id, ticket_id, sender_type, author_user_id, internal, subject),
+att as (
+  insert into attachments (article_id, ticket_id, filename, content_type, size, sha256, content)
+  select art.id, art.ticket_id, f.filename, f."contentType", f.size, f.sha256, decode(f."contentBase64", 'base64')
+    from art cross join ${ATTACHMENT_ROWS}
+  returning article_id, ticket_id, filename),
+hist as (
+  insert into ticket_history (ticket_id, article_id, action, new_value, actor_user_id)
+  select art.ticket_id, art.id, case when art.internal then 'note' else 'article' end, art.subject,
+         art.author_user_id
+    from art
+  union all
+  select att.ticket_id, att.article_id, 'attachment', att.filename, (select a.id from goatflow.acting_user a)
+    from att),
+touch as (
+  update tickets x set changed_at = now(), changed_by = art.author_user_id
+    from art
+    join ticket_scope s on s.id = art.ticket_id
+    cross join goatflow.acting_user a
+   where x.id = art.ticket_id and (s.can_rw or s.can_note or a.type = 'customer'))
+select art.ticket_id::int as "ticketId", art.id::int as "articleId", art.internal, art.sender_type as "senderType",
+       art.author_user_id as "actorUserId"
+  from art`;
+}
+
+/**
+ * Adds an article to ticket `$5` when the acting user may: a note with `can_note`, a reply with `can_rw`, or as
+ * a customer who sees the ticket (customers never write internal notes: `ticket_scope` gives them no flags).
+ */
+export const INSERT_ARTICLE = insertArticle(`
+  select s.id from ticket_scope s cross join goatflow.acting_user a
+   where s.id = $5::bigint and s.state_type <> 'merged'
+     and case when $1::boolean then s.can_note else s.can_rw or a.type = 'customer' end`);
+
+/**
+ * The first article of a ticket created earlier in the same transaction (`currval` of the ticket ids is this
+ * session's, so a concurrent creation cannot be mistaken for it). Creating needed `can_create`, checked by the
+ * statement that inserted the ticket; a creator without `ro` may not see the ticket, so this does not read it
+ * through `ticket_scope`.
+ */
+export const INSERT_FIRST_ARTICLE = insertArticle(`select currval('tickets_id_seq') as id`);

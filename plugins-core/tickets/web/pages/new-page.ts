@@ -1,0 +1,378 @@
+/**
+ * `<gf-ticket-new-page>` at `/tickets/new`: an agent opens a ticket, usually for a customer found with the
+ * customer picker, with its first article. `<gf-tickets-portal-new-page>` at `/portal/tickets/new` is the same
+ * form for a customer, who opens a ticket for themselves in a queue open to customers and sets only the title,
+ * queue, priority and message. A 400 shows each field's error next to it; success opens the new ticket.
+ * @module
+ */
+import { GoatflowWidget, navigate } from '@goatflow/sdk/widget';
+import { css, html, nothing, type PropertyValues } from 'lit';
+import '../components/composer.js';
+import type { TicketsComposer } from '../components/composer.js';
+import '../components/customer-picker.js';
+import '../components/toast.js';
+import type { TicketsToast } from '../components/toast.js';
+import { V1 } from '../lib/api.js';
+import { errorMessage, fieldErrors } from '../lib/errors.js';
+import { fromLocalInput } from '../lib/format.js';
+import { MESSAGES } from '../lib/messages.js';
+import { focusHeading } from '../lib/page-focus.js';
+import { userName } from '../lib/people.js';
+import { loadReference, type Reference } from '../lib/reference.js';
+import { ticketsStyles } from '../lib/styles.js';
+import {
+  type ArticleInput,
+  type CustomerUser,
+  isPending,
+  type Queue,
+  type QueueOwner,
+  type TicketCreateInput,
+  type TicketDetail,
+} from '../lib/types.js';
+
+interface NewTicketData {
+  queues: Queue[];
+  reference: Reference;
+}
+
+interface Draft {
+  title: string;
+  queueId: string;
+  stateId: string;
+  priorityId: string;
+  typeId: string;
+  ownerId: string;
+  pendingUntil: string;
+}
+
+/** The ticket fields the form shows next to an input (the rest of a 400 goes to the composer or the form). */
+const TICKET_FIELDS = [
+  'title',
+  'queueId',
+  'customerUserId',
+  'stateId',
+  'priorityId',
+  'typeId',
+  'ownerId',
+  'pendingUntil',
+];
+
+export class TicketNewPage extends GoatflowWidget<NewTicketData> {
+  static override pluginId = 'tickets';
+  static override messages = MESSAGES;
+  /** The customer's form: no customer, state, type or owner, and the portal's links. */
+  static portal = false;
+
+  static override properties = {
+    ...GoatflowWidget.properties,
+    params: { attribute: false },
+    query: { attribute: false },
+    draft: { state: true },
+    customer: { state: true },
+    owners: { state: true },
+    errors: { state: true },
+    sending: { state: true },
+  };
+
+  declare params: Record<string, string>;
+  declare query: URLSearchParams;
+  declare private draft: Draft;
+  declare private customer: CustomerUser | null;
+  declare private owners: QueueOwner[];
+  declare private errors: Record<string, string>;
+  declare private sending: boolean;
+
+  private focused = false;
+  private ownersFor: string | undefined;
+
+  constructor() {
+    super();
+    this.params = {};
+    this.query = new URLSearchParams();
+    this.draft = {
+      title: '',
+      queueId: '',
+      stateId: '',
+      priorityId: '3',
+      typeId: '',
+      ownerId: '',
+      pendingUntil: '',
+    };
+    this.customer = null;
+    this.owners = [];
+    this.errors = {};
+    this.sending = false;
+  }
+
+  static override styles = [
+    GoatflowWidget.styles,
+    ticketsStyles,
+    css`
+      .page {
+        display: flex;
+        flex-direction: column;
+        gap: var(--gf-space-4, 16px);
+        max-width: 60rem;
+      }
+
+      .form-grid {
+        margin-bottom: var(--gf-space-2, 8px);
+      }
+    `,
+  ];
+
+  private get portal(): boolean {
+    return (this.constructor as typeof TicketNewPage).portal;
+  }
+
+  protected override async load(signal: AbortSignal): Promise<NewTicketData> {
+    const [queues, reference] = await Promise.all([
+      this.api.get<{ items: Queue[] }>(`${V1}/queues`, { signal, query: { valid: 'true' } }),
+      loadReference(signal),
+    ]);
+    const usable = queues.items.filter((q) => q.can.create);
+    if (!this.draft.queueId && usable.length === 1)
+      this.draft = { ...this.draft, queueId: String(usable[0]?.id) };
+    return { queues: usable, reference };
+  }
+
+  protected override updated(changed: PropertyValues): void {
+    super.updated(changed);
+    if (!this.focused && this.state === 'ready') this.focused = focusHeading(this.renderRoot);
+    if (!this.portal && this.draft.queueId !== this.ownersFor) {
+      this.ownersFor = this.draft.queueId;
+      void this.loadOwners(this.draft.queueId);
+    }
+  }
+
+  private async loadOwners(queueId: string): Promise<void> {
+    this.owners = [];
+    if (!queueId) return;
+    try {
+      const answer = await this.api.get<{ items: QueueOwner[] }>(`${V1}/queues/${queueId}/owners`);
+      if (this.draft.queueId === queueId) this.owners = answer.items;
+    } catch {
+      // The owner stays unset: a ticket without one is fine.
+    }
+  }
+
+  private get toast(): TicketsToast | null {
+    return this.renderRoot.querySelector('gf-tickets-toast');
+  }
+
+  private set(key: keyof Draft, value: string): void {
+    this.draft = { ...this.draft, [key]: value };
+  }
+
+  private body(article: ArticleInput): TicketCreateInput {
+    const d = this.draft;
+    const body: TicketCreateInput = {
+      title: d.title,
+      queueId: Number(d.queueId),
+      priorityId: Number(d.priorityId) || 3,
+      article: { ...article, internal: false },
+    };
+    if (this.portal) return body;
+    if (this.customer) body.customerUserId = this.customer.id;
+    if (d.stateId) body.stateId = Number(d.stateId);
+    if (d.typeId) body.typeId = Number(d.typeId);
+    if (d.ownerId) body.ownerId = Number(d.ownerId);
+    const pendingUntil = fromLocalInput(d.pendingUntil);
+    if (pendingUntil && isPending(this.stateType())) body.pendingUntil = pendingUntil;
+    return body;
+  }
+
+  private stateType() {
+    return this.data?.reference.states.find((s) => String(s.id) === this.draft.stateId)?.type;
+  }
+
+  /** Errors of the form's own fields, and those of the article for the composer. */
+  private splitErrors(all: Record<string, string>): {
+    form: Record<string, string>;
+    article: Record<string, string>;
+  } {
+    const form: Record<string, string> = {};
+    const article: Record<string, string> = {};
+    for (const [path, message] of Object.entries(all)) {
+      if (path.startsWith('article.')) article[path.slice('article.'.length)] = message;
+      else form[path] = message;
+    }
+    return { form, article };
+  }
+
+  private readonly onCompose = async (event: CustomEvent<ArticleInput>): Promise<void> => {
+    const composer = event.target as TicketsComposer;
+    const body = this.body(event.detail);
+    // What the browser can tell at once is said at once, next to the field; the server checks everything again.
+    const missing: Record<string, string> = {};
+    if (!body.title.trim()) missing.title = this.t('error.field.required');
+    if (!body.queueId) missing.queueId = this.t('error.field.required');
+    if (Object.keys(missing).length) {
+      this.errors = missing;
+      this.focusFirstError();
+      return;
+    }
+    this.sending = true;
+    this.errors = {};
+    composer.errors = {};
+    try {
+      const ticket = await this.api.post<TicketDetail>(`${V1}/tickets`, body);
+      navigate(`${this.portal ? '/portal/tickets' : '/tickets'}/${ticket.id}`);
+    } catch (error) {
+      const { form, article } = this.splitErrors(fieldErrors(error, (k, p) => this.t(k, p)));
+      this.errors = form;
+      composer.errors = article;
+      this.toast?.show(
+        this.t('new.failed', { message: errorMessage(error, (k, p) => this.t(k, p)) }),
+        'error',
+      );
+      this.focusFirstError();
+    } finally {
+      this.sending = false;
+    }
+  };
+
+  private focusFirstError(): void {
+    void this.updateComplete.then(() => {
+      const invalid = this.renderRoot.querySelector<HTMLElement>('[aria-invalid="true"]');
+      invalid?.focus();
+    });
+  }
+
+  private renderInput(key: 'title', required: boolean) {
+    const error = this.errors[key];
+    return html`<div class="field wide">
+      <label for="new-${key}">${this.t(`field.${key}`)}${required ? html`<span aria-hidden="true"> *</span>` : nothing}</label>
+      <input
+        id="new-${key}"
+        data-testid="new-${key}"
+        maxlength="255"
+        ?required=${required}
+        aria-invalid=${error ? 'true' : 'false'}
+        aria-describedby=${error ? `new-${key}-error` : nothing}
+        .value=${this.draft[key]}
+        @input=${(e: Event) => this.set(key, (e.target as HTMLInputElement).value)}
+      />
+      ${error ? html`<span class="field-error" id="new-${key}-error" data-testid="new-${key}-error">${error}</span>` : nothing}
+    </div>`;
+  }
+
+  private renderSelect(
+    key: 'queueId' | 'stateId' | 'priorityId' | 'typeId' | 'ownerId',
+    options: readonly { id: number; name: string }[],
+    empty?: string,
+    required = false,
+  ) {
+    const error = this.errors[key];
+    return html`<div class="field">
+      <label for="new-${key}">${this.t(`field.${key}`)}${required ? html`<span aria-hidden="true"> *</span>` : nothing}</label>
+      <select
+        id="new-${key}"
+        data-testid="new-${key}"
+        ?required=${required}
+        aria-invalid=${error ? 'true' : 'false'}
+        aria-describedby=${error ? `new-${key}-error` : nothing}
+        @change=${(e: Event) => this.set(key, (e.target as HTMLSelectElement).value)}
+      >
+        ${empty !== undefined ? html`<option value="" ?selected=${this.draft[key] === ''}>${empty}</option>` : nothing}
+        ${options.map((o) => html`<option value=${o.id} ?selected=${this.draft[key] === String(o.id)}>${o.name}</option>`)}
+      </select>
+      ${error ? html`<span class="field-error" id="new-${key}-error" data-testid="new-${key}-error">${error}</span>` : nothing}
+    </div>`;
+  }
+
+  protected override renderContent(data: NewTicketData) {
+    const { reference } = data;
+    const pendingError = this.errors.pendingUntil;
+    const other = Object.entries(this.errors)
+      .filter(([path]) => !TICKET_FIELDS.includes(path))
+      .map(([, message]) => message)
+      .join(' ');
+    if (data.queues.length === 0) {
+      return html`<div class="page">
+        <h2 tabindex="-1">${this.t('new.heading')}</h2>
+        <p class="empty" data-testid="new-no-queue">${this.t('new.noQueue')}</p>
+      </div>`;
+    }
+    return html`<div class="page">
+        <h2 tabindex="-1" data-testid="new-heading">${this.t('new.heading')}</h2>
+        <p class="muted">${this.t('new.required')}</p>
+        <div class="form-grid" role="group" aria-label=${this.t('new.ticketFields')}>
+          ${this.renderInput('title', true)}
+          ${this.renderSelect('queueId', data.queues, this.t('new.chooseQueue'), true)}
+          ${
+            this.portal
+              ? nothing
+              : html`<gf-tickets-customer-picker
+                  .label=${this.t('field.customerUserId')}
+                  testid="new-customer"
+                  .value=${this.customer}
+                  .error=${this.errors.customerUserId ?? ''}
+                  @change=${(e: CustomEvent<{ customer: CustomerUser | null }>) => {
+                    this.customer = e.detail.customer;
+                  }}
+                ></gf-tickets-customer-picker>`
+          }
+          ${this.renderSelect('priorityId', reference.priorities)}
+          ${
+            this.portal
+              ? nothing
+              : html`${this.renderSelect(
+                  'stateId',
+                  reference.states.filter((s) => s.type !== 'merged'),
+                  this.t('new.defaultState'),
+                )}
+                ${
+                  isPending(this.stateType())
+                    ? html`<div class="field">
+                        <label for="new-pendingUntil">${this.t('field.pendingUntil')}</label>
+                        <input
+                          id="new-pendingUntil"
+                          type="datetime-local"
+                          required
+                          data-testid="new-pendingUntil"
+                          aria-invalid=${pendingError ? 'true' : 'false'}
+                          aria-describedby=${pendingError ? 'new-pendingUntil-error' : nothing}
+                          .value=${this.draft.pendingUntil}
+                          @change=${(e: Event) => this.set('pendingUntil', (e.target as HTMLInputElement).value)}
+                        />
+                        ${
+                          pendingError
+                            ? html`<span class="field-error" id="new-pendingUntil-error" data-testid="new-pendingUntil-error"
+                                >${pendingError}</span
+                              >`
+                            : nothing
+                        }
+                      </div>`
+                    : nothing
+                }
+                ${this.renderSelect('typeId', reference.types, this.t('field.none'))}
+                ${this.renderSelect(
+                  'ownerId',
+                  this.owners.map((o) => ({ id: o.id, name: userName(o) })),
+                  this.t('field.nobody'),
+                )}`
+          }
+        </div>
+        ${other ? html`<p class="alert" role="alert">${other}</p>` : nothing}
+        <gf-tickets-composer
+          allow-reply
+          .heading=${this.t('new.message')}
+          .submitLabel=${this.t('new.submit')}
+          ?busy=${this.sending}
+          @compose=${this.onCompose}
+        ></gf-tickets-composer>
+      </div>
+      <gf-tickets-toast></gf-tickets-toast>`;
+  }
+}
+
+/** `<gf-tickets-portal-new-page>`: the customer's form. */
+export class PortalNewPage extends TicketNewPage {
+  static override portal = true;
+}
+
+if (!customElements.get('gf-ticket-new-page')) customElements.define('gf-ticket-new-page', TicketNewPage);
+if (!customElements.get('gf-tickets-portal-new-page')) {
+  customElements.define('gf-tickets-portal-new-page', PortalNewPage);
+}

@@ -1,0 +1,611 @@
+/**
+ * The tickets plugin's writes when they must not happen (docs/plugins-core/tickets-design.md 2.3 and slice 5):
+ * - every write route answers invalid input with a 400 naming the field — malformed values, references the
+ *   caller may not see or use, combinations the schema cannot express — and an attachment over the plugin
+ *   setting maxAttachmentBytes with a 413 naming it; nothing is written;
+ * - a write that fails inside its transaction (a constraint failing in its last statement, injected by the test,
+ *   or a row changed between the handler's check and the write) leaves the row counts of tickets, articles,
+ *   attachments, history and the kernel's events exactly as they were: nothing is half-written.
+ */
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiClient, ApiResponse } from '../support/http-client.js';
+import { sql } from '../support/sql.js';
+import {
+  type MatrixUser,
+  signIn,
+  startTicketsKernel,
+  type TicketsKernel,
+  type TicketsWorld,
+} from '../support/tickets.js';
+
+const V1 = '/api/v1';
+let t: TicketsKernel;
+let w: TicketsWorld;
+const clients = {} as Record<MatrixUser, ApiClient>;
+
+/** Row counts of everything a ticket write touches, and of the kernel's events. */
+async function counts(): Promise<Record<string, number>> {
+  const [row] = await sql<Record<string, number>>(
+    t.db.url,
+    `select (select count(*)::int from tickets.tickets) as tickets,
+            (select count(*)::int from tickets.articles) as articles,
+            (select count(*)::int from tickets.attachments) as attachments,
+            (select count(*)::int from tickets.ticket_history) as history,
+            (select count(*)::int from kernel.plugin_events) as events`,
+  );
+  return row!;
+}
+
+/** The ticket rows as they are, to compare before and after. */
+function ticketRows(ids: number[]) {
+  return sql(t.db.url, 'select * from tickets.tickets where id = any($1::bigint[]) order by id', [ids]);
+}
+
+function fields(res: ApiResponse<any>): string[] {
+  return (res.body?.error?.details ?? []).map((d: { path: string }) => d.path);
+}
+
+const file = (filename: string, content: string) => ({
+  filename,
+  contentType: 'text/plain',
+  contentBase64: Buffer.from(content).toString('base64'),
+});
+
+beforeAll(async () => {
+  t = await startTicketsKernel();
+  w = t.world;
+  // Statistics, as autovacuum would soon give them: without, PostgreSQL's default estimates of the fresh tables
+  // push the search statements past jit_above_cost, and JIT compilation alone takes seconds.
+  await sql(t.db.url, 'analyze');
+  for (const user of ['roA', 'rwA', 'noteA', 'cX', 'admin'] as const)
+    clients[user] = await signIn(t.kernel, user);
+}, 180_000);
+
+afterAll(async () => {
+  await t?.stop();
+});
+
+interface InvalidCase {
+  /** The route, for the test's title. */
+  route: string;
+  name: string;
+  user: MatrixUser;
+  method: 'POST' | 'PATCH' | 'DELETE';
+  path: (w: TicketsWorld) => string;
+  body?: (w: TicketsWorld) => unknown;
+  field: string;
+}
+
+const article = { body: 'A valid first article.' };
+const ticket = (w: TicketsWorld, extra: Record<string, unknown> = {}) => ({
+  title: 'A valid title',
+  queueId: w.queues.A,
+  article,
+  ...extra,
+});
+
+const INVALID: InvalidCase[] = [
+  // POST /tickets
+  {
+    route: 'POST /tickets',
+    name: 'no title',
+    user: 'rwA',
+    method: 'POST',
+    path: () => `${V1}/tickets`,
+    body: () => ({}),
+    field: 'body.title',
+  },
+  ...(
+    [
+      ['a blank title', { title: '   ' }, 'body.title'],
+      ['a queue that is not a number', { queueId: 'x' }, 'body.queueId'],
+      ['a priority out of range', { priorityId: 9 }, 'body.priorityId'],
+      ['an unknown field', { color: 'red' }, 'body.color'],
+      ['a pending time that is not an instant', { pendingUntil: 'tomorrow' }, 'body.pendingUntil'],
+      ['no article', { article: undefined }, 'body.article'],
+      ['a blank article', { article: { body: '  ' } }, 'body.article.body'],
+      [
+        'an attachment that is not base64',
+        {
+          article: {
+            ...article,
+            attachments: [{ filename: 'a.txt', contentType: 'text/plain', contentBase64: '***' }],
+          },
+        },
+        'body.article.attachments.0.contentBase64',
+      ],
+      [
+        'an attachment name with a slash',
+        { article: { ...article, attachments: [file('../etc/passwd', 'x')] } },
+        'body.article.attachments.0.filename',
+      ],
+    ] as const
+  ).map(
+    ([name, extra, field]): InvalidCase => ({
+      route: 'POST /tickets',
+      name,
+      user: 'rwA',
+      method: 'POST',
+      path: () => `${V1}/tickets`,
+      body: (w) => ticket(w, extra),
+      field,
+    }),
+  ),
+  ...(
+    [
+      ['a queue the caller does not see', (w: TicketsWorld) => ({ queueId: w.queues.B }), 'body.queueId'],
+      ['a state that does not exist', () => ({ stateId: 999 }), 'body.stateId'],
+      ['the merged state', () => ({ stateId: 7 }), 'body.stateId'],
+      [
+        'a pending state without a time',
+        (w: TicketsWorld) => ({ stateId: w.states.pendingReminder }),
+        'body.pendingUntil',
+      ],
+      ['a type that does not exist', () => ({ typeId: 999 }), 'body.typeId'],
+      ['an owner with only ro', (w: TicketsWorld) => ({ ownerId: w.users.roA }), 'body.ownerId'],
+      [
+        'a customer as responsible',
+        (w: TicketsWorld) => ({ responsibleId: w.users.cX }),
+        'body.responsibleId',
+      ],
+      [
+        'an agent as customer user',
+        (w: TicketsWorld) => ({ customerUserId: w.users.rwA }),
+        'body.customerUserId',
+      ],
+    ] as const
+  ).map(
+    ([name, extra, field]): InvalidCase => ({
+      route: 'POST /tickets',
+      name,
+      user: 'rwA',
+      method: 'POST',
+      path: () => `${V1}/tickets`,
+      body: (w) => ticket(w, extra(w)),
+      field,
+    }),
+  ),
+  {
+    route: 'POST /tickets',
+    name: 'a customer setting the state',
+    user: 'cX',
+    method: 'POST',
+    path: () => `${V1}/tickets`,
+    body: (w) => ticket(w, { stateId: w.states.open }),
+    field: 'body.stateId',
+  },
+  {
+    route: 'POST /tickets',
+    name: 'a customer writing an internal note',
+    user: 'cX',
+    method: 'POST',
+    path: () => `${V1}/tickets`,
+    body: (w) => ticket(w, { article: { ...article, internal: true } }),
+    field: 'body.article.internal',
+  },
+  // PATCH /tickets/:id
+  ...(
+    [
+      ['nothing to change', () => ({}), 'body'],
+      ['only ifUnchangedSince', () => ({ ifUnchangedSince: new Date().toISOString() }), 'body'],
+      ['a blank title', () => ({ title: '' }), 'body.title'],
+      [
+        'ifUnchangedSince that is not an instant',
+        () => ({ title: 'x', ifUnchangedSince: 'yesterday' }),
+        'body.ifUnchangedSince',
+      ],
+      ['locked that is not a boolean', () => ({ locked: 'yes' }), 'body.locked'],
+      ['a queue the caller does not see', (w: TicketsWorld) => ({ queueId: w.queues.B }), 'body.queueId'],
+      ['an owner with only ro', (w: TicketsWorld) => ({ ownerId: w.users.roA }), 'body.ownerId'],
+      [
+        'a pending state without a time',
+        (w: TicketsWorld) => ({ stateId: w.states.pendingReminder }),
+        'body.pendingUntil',
+      ],
+      ['the merged state', () => ({ stateId: 7 }), 'body.stateId'],
+      ['a customer user that does not exist', () => ({ customerUserId: 99_999 }), 'body.customerUserId'],
+    ] as const
+  ).map(
+    ([name, body, field]): InvalidCase => ({
+      route: 'PATCH /tickets/:id',
+      name,
+      user: 'rwA',
+      method: 'PATCH',
+      path: (w) => `${V1}/tickets/${w.tickets.A1}`,
+      body,
+      field,
+    }),
+  ),
+  {
+    route: 'PATCH /tickets/:id',
+    name: 'an id that is not a number',
+    user: 'rwA',
+    method: 'PATCH',
+    path: () => `${V1}/tickets/abc`,
+    body: () => ({ title: 'x' }),
+    field: 'params.id',
+  },
+  // PATCH /tickets (bulk)
+  ...(
+    [
+      ['no ids', () => ({ ids: [], set: { priorityId: 2 } }), 'body.ids'],
+      [
+        'more than 100 ids',
+        () => ({ ids: Array.from({ length: 101 }, (_, i) => i + 1), set: { priorityId: 2 } }),
+        'body.ids',
+      ],
+      ['nothing to set', (w: TicketsWorld) => ({ ids: [w.tickets.A1], set: {} }), 'body.set'],
+      [
+        'a field bulk cannot set',
+        (w: TicketsWorld) => ({ ids: [w.tickets.A1], set: { title: 'x' } }),
+        'body.set.title',
+      ],
+      [
+        'a state that does not exist',
+        (w: TicketsWorld) => ({ ids: [w.tickets.A1], set: { stateId: 999 } }),
+        'body.set.stateId',
+      ],
+      [
+        'a pending state without a time',
+        (w: TicketsWorld) => ({
+          ids: [w.tickets.A1, w.tickets.A2],
+          set: { stateId: w.states.pendingReminder },
+        }),
+        'body.set.pendingUntil',
+      ],
+    ] as const
+  ).map(
+    ([name, body, field]): InvalidCase => ({
+      route: 'PATCH /tickets',
+      name,
+      user: 'rwA',
+      method: 'PATCH',
+      path: () => `${V1}/tickets`,
+      body,
+      field,
+    }),
+  ),
+  // POST /tickets/:id/merge
+  ...(
+    [
+      ['no target', () => ({}), 'body.targetId'],
+      ['itself', (w: TicketsWorld) => ({ targetId: w.tickets.A1 }), 'body.targetId'],
+      [
+        'a target the caller does not see',
+        (w: TicketsWorld) => ({ targetId: w.tickets.B2 }),
+        'body.targetId',
+      ],
+    ] as const
+  ).map(
+    ([name, body, field]): InvalidCase => ({
+      route: 'POST /tickets/:id/merge',
+      name,
+      user: 'rwA',
+      method: 'POST',
+      path: (w) => `${V1}/tickets/${w.tickets.A1}/merge`,
+      body,
+      field,
+    }),
+  ),
+  // POST /tickets/:id/articles
+  ...(
+    [
+      ['a blank body', () => ({ body: ' ' }), 'body.body'],
+      ['internal that is not a boolean', () => ({ body: 'x', internal: 'yes' }), 'body.internal'],
+      [
+        'more than ten attachments',
+        () => ({ body: 'x', attachments: Array.from({ length: 11 }, () => file('a.txt', 'a')) }),
+        'body.attachments',
+      ],
+      [
+        'a media type that is not one',
+        () => ({ body: 'x', attachments: [{ ...file('a.txt', 'a'), contentType: 'text' }] }),
+        'body.attachments.0.contentType',
+      ],
+    ] as const
+  ).map(
+    ([name, body, field]): InvalidCase => ({
+      route: 'POST /tickets/:id/articles',
+      name,
+      user: 'rwA',
+      method: 'POST',
+      path: (w) => `${V1}/tickets/${w.tickets.A1}/articles`,
+      body,
+      field,
+    }),
+  ),
+  {
+    route: 'POST /tickets/:id/articles',
+    name: 'a customer writing an internal note',
+    user: 'cX',
+    method: 'POST',
+    path: (w) => `${V1}/tickets/${w.tickets.A1}/articles`,
+    body: () => ({ body: 'x', internal: true }),
+    field: 'body.internal',
+  },
+  // DELETE /tickets/:id
+  {
+    route: 'DELETE /tickets/:id',
+    name: 'an id of 0',
+    user: 'admin',
+    method: 'DELETE',
+    path: () => `${V1}/tickets/0`,
+    field: 'params.id',
+  },
+];
+
+describe('invalid input', () => {
+  it.each(INVALID.map((c) => [`${c.route}: ${c.name}`, c] as const))(
+    '%s → 400 naming the field, nothing written',
+    async (_title, c) => {
+      const before = await counts();
+      const res = await clients[c.user].request(c.method, c.path(w), c.body?.(w));
+      expect(res.status, JSON.stringify(res.body)).toBe(400);
+      expect(res.body.error.code).toBe('validation_failed');
+      expect(fields(res)).toContain(c.field);
+      expect(await counts()).toEqual(before);
+    },
+  );
+});
+
+describe('a bulk change too large for its events', () => {
+  it('is a 400 naming body.ids: every changed field of every ticket is an event, at most 100 per write', async () => {
+    const rows = await sql<{ id: string }>(
+      t.db.url,
+      `insert into tickets.tickets (title, queue_id, state_id, state_type, priority_id)
+       select 'bulk ' || n, $1, s.id, s.type, 3 from generate_series(1, 51) n, tickets.states s where s.name = 'open'
+       returning id`,
+      [w.queues.A],
+    );
+    const ids = rows.map((r) => Number(r.id));
+    const before = await counts();
+    const res = await clients.rwA.patch(`${V1}/tickets`, {
+      ids,
+      set: { priorityId: 1, stateId: w.states.new },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(400);
+    expect(fields(res)).toEqual(['body.ids']);
+    expect(res.body.error.details[0].message).toContain('at most 50 tickets');
+    expect(await counts()).toEqual(before);
+    const half = await clients.rwA.patch(`${V1}/tickets`, {
+      ids: ids.slice(0, 50),
+      set: { priorityId: 1, stateId: w.states.new },
+    });
+    expect(half.status, JSON.stringify(half.body)).toBe(200);
+    expect(half.body.changes).toBe(100);
+  });
+});
+
+describe('attachments over the size setting', () => {
+  beforeAll(async () => {
+    const res = await t.admin.put('/api/admin/plugins/tickets/settings', { maxAttachmentBytes: 1024 });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+  });
+  afterAll(async () => {
+    await t.admin.put('/api/admin/plugins/tickets/settings', {});
+  });
+
+  it('are refused with a 413 naming the attachment, on a new ticket and on a reply; exactly the limit is fine', async () => {
+    const before = await counts();
+    const big = file('big.txt', 'x'.repeat(1025));
+    const created = await clients.rwA.post(
+      `${V1}/tickets`,
+      ticket(w, { article: { ...article, attachments: [big] } }),
+    );
+    expect(created.status, JSON.stringify(created.body)).toBe(413);
+    expect(fields(created)).toEqual(['body.article.attachments.0.contentBase64']);
+    const replied = await clients.rwA.post(`${V1}/tickets/${w.tickets.A1}/articles`, {
+      body: 'with files',
+      attachments: [file('small.txt', 'fine'), big],
+    });
+    expect(replied.status, JSON.stringify(replied.body)).toBe(413);
+    expect(fields(replied)).toEqual(['body.attachments.1.contentBase64']);
+    expect(await counts()).toEqual(before);
+    const exact = await clients.rwA.post(`${V1}/tickets/${w.tickets.A1}/articles`, {
+      body: 'exactly the limit',
+      attachments: [file('exact.txt', 'y'.repeat(1024))],
+    });
+    expect(exact.status, JSON.stringify(exact.body)).toBe(201);
+    expect(exact.body.attachments).toMatchObject([{ filename: 'exact.txt', size: 1024 }]);
+    // And it comes back byte for byte, as a download.
+    const download = await clients.roA.get(`${V1}/attachments/${exact.body.attachments[0].id}`);
+    expect(download.status).toBe(200);
+    expect(download.body).toBe('y'.repeat(1024));
+    expect(download.headers.get('content-disposition')).toMatch(/^attachment;.*exact\.txt/);
+    expect(download.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+});
+
+describe('a failure inside the transaction', () => {
+  /** Adds a check constraint for the duration of `run`, as the database owner. */
+  async function withConstraint(table: string, check: string, run: () => Promise<void>): Promise<void> {
+    await sql(
+      t.db.url,
+      `alter table tickets.${table} add constraint injected_failure check (${check}) not valid`,
+    );
+    try {
+      await run();
+    } finally {
+      await sql(t.db.url, `alter table tickets.${table} drop constraint injected_failure`);
+    }
+  }
+
+  /** The write fails (the plugin's invocation, a 502) and nothing of it remains. */
+  async function failsWithoutTrace(write: () => Promise<ApiResponse>, tickets: number[] = []): Promise<void> {
+    const before = await counts();
+    const rows = await ticketRows(tickets);
+    const res = await write();
+    expect(res.status, JSON.stringify(res.body)).toBe(502);
+    expect(await counts()).toEqual(before);
+    expect(await ticketRows(tickets)).toEqual(rows);
+  }
+
+  it('POST /tickets: an attachment refused in the last statement leaves no ticket, article, history or event', async () => {
+    await withConstraint('attachments', "filename <> 'refused.txt'", () =>
+      failsWithoutTrace(() =>
+        clients.rwA.post(
+          `${V1}/tickets`,
+          ticket(w, { article: { ...article, attachments: [file('refused.txt', 'x')] } }),
+        ),
+      ),
+    );
+  });
+
+  it('PATCH /tickets/:id: a history row refused in the last statement leaves the ticket as it was', async () => {
+    await withConstraint('ticket_history', "new_value is distinct from 'Refused title'", () =>
+      failsWithoutTrace(
+        () => clients.rwA.patch(`${V1}/tickets/${w.tickets.A2}`, { title: 'Refused title', priorityId: 5 }),
+        [w.tickets.A2],
+      ),
+    );
+  });
+
+  it('PATCH /tickets (bulk): a refusal on the second ticket leaves the first unchanged too', async () => {
+    await withConstraint('tickets', `id <> ${w.tickets.A3} or priority_id <> 1`, () =>
+      failsWithoutTrace(
+        () =>
+          clients.rwA.patch(`${V1}/tickets`, { ids: [w.tickets.A2, w.tickets.A3], set: { priorityId: 1 } }),
+        [w.tickets.A2, w.tickets.A3],
+      ),
+    );
+  });
+
+  it('POST /tickets/:id/merge: a refused history row leaves both tickets and the articles where they were', async () => {
+    const articlesOf = () =>
+      sql(t.db.url, 'select id, ticket_id from tickets.articles where ticket_id in ($1, $2) order by id', [
+        w.tickets.A2,
+        w.tickets.A3,
+      ]);
+    const before = await articlesOf();
+    await withConstraint('ticket_history', "action <> 'merged_from'", () =>
+      failsWithoutTrace(
+        () => clients.rwA.post(`${V1}/tickets/${w.tickets.A2}/merge`, { targetId: w.tickets.A3 }),
+        [w.tickets.A2, w.tickets.A3],
+      ),
+    );
+    expect(await articlesOf()).toEqual(before);
+  });
+
+  it('POST /tickets/:id/articles: a refused attachment leaves no article and no history', async () => {
+    await withConstraint('attachments', "filename <> 'refused.txt'", () =>
+      failsWithoutTrace(
+        () =>
+          clients.noteA.post(`${V1}/tickets/${w.tickets.A1}/articles`, {
+            body: 'a note with a file',
+            internal: true,
+            attachments: [file('refused.txt', 'x')],
+          }),
+        [w.tickets.A1],
+      ),
+    );
+  });
+
+  it('DELETE /tickets/:id: a refused unlink of merged tickets deletes nothing', async () => {
+    await withConstraint('tickets', 'merged_into_id is not null or state_type <> $$merged$$', async () => {
+      const [copy] = await sql<{ id: string }>(
+        t.db.url,
+        `insert into tickets.tickets (title, queue_id, state_id, state_type, priority_id, merged_into_id)
+         select 'merged copy', queue_id, (select id from tickets.states where type = 'merged'), 'merged', 3, id
+           from tickets.tickets where id = $1 returning id`,
+        [w.tickets.A2],
+      );
+      await failsWithoutTrace(
+        () => t.admin.delete(`${V1}/tickets/${w.tickets.A2}`),
+        [w.tickets.A2, Number(copy!.id)],
+      );
+    });
+  });
+
+  it('PATCH with a stale ifUnchangedSince is a 409 and changes nothing', async () => {
+    const current = await clients.rwA.get(`${V1}/tickets/${w.tickets.A2}`);
+    const before = await counts();
+    const rows = await ticketRows([w.tickets.A2]);
+    const stale = new Date(Date.parse(current.body.changedAt) - 1).toISOString();
+    const res = await clients.rwA.patch(`${V1}/tickets/${w.tickets.A2}`, {
+      priorityId: 2,
+      ifUnchangedSince: stale,
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(409);
+    expect(res.body.error.code).toBe('conflict');
+    expect(await counts()).toEqual(before);
+    expect(await ticketRows([w.tickets.A2])).toEqual(rows);
+    const fresh = await clients.rwA.patch(`${V1}/tickets/${w.tickets.A2}`, {
+      priorityId: 2,
+      ifUnchangedSince: current.body.changedAt,
+    });
+    expect(fresh.status, JSON.stringify(fresh.body)).toBe(200);
+  });
+
+  // PGlite runs one transaction at a time, so a held row lock would stall the plugin's too.
+  it.skipIf(!process.env.DATABASE_URL)(
+    'a change between the check and the write (a precondition race) is a 409 and writes nothing',
+    async () => {
+      const current = await clients.rwA.get(`${V1}/tickets/${w.tickets.A3}`);
+      const holder = new pg.Client({ connectionString: t.db.url });
+      await holder.connect();
+      try {
+        await holder.query('begin');
+        await holder.query('select id from tickets.tickets where id = $1 for update', [w.tickets.A3]);
+        const before = await counts();
+        const pending = clients.rwA.patch(`${V1}/tickets/${w.tickets.A3}`, {
+          title: 'Raced',
+          ifUnchangedSince: current.body.changedAt,
+        });
+        // The plugin has checked and now waits for the row: someone else changes it first.
+        for (let i = 0; ; i++) {
+          const { rows } = await holder.query('select count(*)::int as n from pg_locks where not granted');
+          if (rows[0].n > 0) break;
+          if (i > 500) throw new Error('the write never reached the row lock');
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        await holder.query(
+          `update tickets.tickets set changed_at = now() + interval '1 second' where id = $1`,
+          [w.tickets.A3],
+        );
+        await holder.query('commit');
+        const res = await pending;
+        expect(res.status, JSON.stringify(res.body)).toBe(409);
+        // The write's own precondition caught it (the handler's check had passed).
+        expect(res.body.error.message).toContain('changed meanwhile');
+        expect(await counts()).toEqual(before);
+        const [row] = await ticketRows([w.tickets.A3]);
+        expect((row as { title: string }).title).not.toBe('Raced');
+      } finally {
+        await holder.end();
+      }
+    },
+  );
+
+  it('a merged ticket takes no changes (409) and no reply', async () => {
+    const [copy] = await sql<{ id: string }>(
+      t.db.url,
+      `insert into tickets.tickets (title, queue_id, state_id, state_type, priority_id, merged_into_id)
+       select 'merged away', queue_id, (select id from tickets.states where type = 'merged'), 'merged', 3, id
+         from tickets.tickets where id = $1 returning id`,
+      [w.tickets.A1],
+    );
+    const before = await counts();
+    const patched = await clients.rwA.patch(`${V1}/tickets/${copy!.id}`, { priorityId: 1 });
+    expect(patched.status, JSON.stringify(patched.body)).toBe(409);
+    const replied = await clients.rwA.post(`${V1}/tickets/${copy!.id}/articles`, { body: 'too late' });
+    expect(replied.status, JSON.stringify(replied.body)).toBe(409);
+    expect(await counts()).toEqual(before);
+  });
+});
+
+describe('the keys between ro and rw', () => {
+  it('note lets an agent add internal notes but not replies or changes', async () => {
+    const note = await clients.noteA.post(`${V1}/tickets/${w.tickets.A2}/articles`, {
+      body: 'noted',
+      internal: true,
+    });
+    expect(note.status, JSON.stringify(note.body)).toBe(201);
+    expect(note.body).toMatchObject({ internal: true, senderType: 'agent', ticketId: w.tickets.A2 });
+    const reply = await clients.noteA.post(`${V1}/tickets/${w.tickets.A2}/articles`, { body: 'a reply' });
+    expect(reply.status).toBe(403);
+    expect((await clients.noteA.patch(`${V1}/tickets/${w.tickets.A2}`, { priorityId: 2 })).status).toBe(403);
+    const detail = await clients.noteA.get(`${V1}/tickets/${w.tickets.A2}`);
+    expect(detail.body.can).toEqual({ update: false, reply: false, note: true, move: false, merge: false });
+  });
+});
