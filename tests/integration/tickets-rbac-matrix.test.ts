@@ -78,15 +78,22 @@ function keysOf<K extends string>(ids: unknown[], map: Record<K, number>): K[] {
   return ids.map((id) => byId.get(Number(id)) ?? (`new ${String(id)}` as K)).sort();
 }
 
-/** The ticket ids of an answer: a list, a bulk change, or a CSV export (its first column). */
-function ticketIds(res: ApiResponse<any>): unknown[] {
+/**
+ * The ticket ids of an answer: a list, a bulk change, or a CSV export. The export's header must start with the
+ * `id` column and every row with a quoted integer id: a row that does not is a failure, not an unknown ticket.
+ */
+function ticketIds(res: ApiResponse<any>): number[] {
   if (typeof res.body === 'string') {
-    return res.body
+    const [header, ...rows] = res.body
       .replace(/^\uFEFF/, '')
       .split('\r\n')
-      .slice(1)
-      .filter(Boolean)
-      .map((line) => JSON.parse(line.split(',')[0]!));
+      .filter(Boolean);
+    expect(header?.split(',')[0], 'the first column of the export').toBe('"id"');
+    return rows.map((line) => {
+      const id = /^"(\d+)",/.exec(line)?.[1];
+      expect(id, `the id of the export row ${line}`).toBeDefined();
+      return Number(id);
+    });
   }
   const body = res.body as { items?: { id: number }[]; ids?: number[] };
   return body.ids ?? body.items!.map((i) => i.id);

@@ -9,12 +9,19 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { INSERT_ARTICLE, INSERT_FIRST_ARTICLE } from '../../plugins-core/tickets/src/sql/tickets/articles.js';
+import { INSERT_TICKET } from '../../plugins-core/tickets/src/sql/tickets/create.js';
+import { MERGE_TICKET } from '../../plugins-core/tickets/src/sql/tickets/merge.js';
+import { LOCK_TICKETS } from '../../plugins-core/tickets/src/sql/tickets/update.js';
 import type { ApiClient, ApiResponse } from '../support/http-client.js';
 import { sql } from '../support/sql.js';
 import {
   type MatrixUser,
+  queryAs,
   signIn,
   startTicketsKernel,
+  TICKETS_ROLE,
+  TICKETS_SCHEMA,
   type TicketsKernel,
   type TicketsWorld,
 } from '../support/tickets.js';
@@ -40,6 +47,43 @@ async function counts(): Promise<Record<string, number>> {
 /** The ticket rows as they are, to compare before and after. */
 function ticketRows(ids: number[]) {
   return sql(t.db.url, 'select * from tickets.tickets where id = any($1::bigint[]) order by id', [ids]);
+}
+
+/** A new ticket like seeded ticket `id` (queue, customer, state), with one customer article. */
+async function copyTicket(id: number): Promise<number> {
+  const [row] = await sql<{ id: string }>(
+    t.db.url,
+    `with c as (
+       insert into tickets.tickets (title, queue_id, state_id, state_type, priority_id, customer_user_id,
+                                    customer_company_id, owner_id, pending_until, created_by, changed_by)
+       select 'Copy of ' || title, queue_id, state_id, state_type, priority_id, customer_user_id,
+              customer_company_id, owner_id, pending_until, created_by, changed_by
+         from tickets.tickets where id = $1
+       returning id, customer_user_id),
+     a as (insert into tickets.articles (ticket_id, sender_type, author_user_id, body)
+           select id, 'customer', customer_user_id, 'A copy for a write that uses it up.' from c)
+     select id from c`,
+    [id],
+  );
+  return Number(row!.id);
+}
+
+/** Gives `user` the key `key` in group `group` for the duration of `run`. */
+async function withKey(user: number, group: number, key: string, run: () => Promise<void>): Promise<void> {
+  await sql(
+    t.db.url,
+    'insert into kernel.group_memberships (group_id, user_id, permission_key) values ($1, $2, $3)',
+    [group, user, key],
+  );
+  try {
+    await run();
+  } finally {
+    await sql(
+      t.db.url,
+      'delete from kernel.group_memberships where group_id = $1 and user_id = $2 and permission_key = $3',
+      [group, user, key],
+    );
+  }
 }
 
 function fields(res: ApiResponse<any>): string[] {
@@ -103,6 +147,17 @@ const INVALID: InvalidCase[] = [
       ['a priority out of range', { priorityId: 9 }, 'body.priorityId'],
       ['an unknown field', { color: 'red' }, 'body.color'],
       ['a pending time that is not an instant', { pendingUntil: 'tomorrow' }, 'body.pendingUntil'],
+      ['a pending time in the year 0000', { pendingUntil: '0000-06-01T09:00:00Z' }, 'body.pendingUntil'],
+      [
+        'a pending time with an offset PostgreSQL refuses',
+        { pendingUntil: '2030-06-01T09:00:00+16:00' },
+        'body.pendingUntil',
+      ],
+      [
+        'a pending time for the default new state',
+        { pendingUntil: '2030-06-01T09:00:00Z' },
+        'body.pendingUntil',
+      ],
       ['no article', { article: undefined }, 'body.article'],
       ['a blank article', { article: { body: '  ' } }, 'body.article.body'],
       [
@@ -189,6 +244,26 @@ const INVALID: InvalidCase[] = [
     [
       ['nothing to change', () => ({}), 'body'],
       ['only ifUnchangedSince', () => ({ ifUnchangedSince: new Date().toISOString() }), 'body'],
+      [
+        'ifUnchangedSince with an offset of -23:30',
+        () => ({ title: 'x', ifUnchangedSince: '2024-01-01T00:00:00-23:30' }),
+        'body.ifUnchangedSince',
+      ],
+      [
+        'a pending time in the year 0000',
+        () => ({ pendingUntil: '0000-01-01T00:00:00Z' }),
+        'body.pendingUntil',
+      ],
+      [
+        'a pending time for an open ticket',
+        () => ({ pendingUntil: '2030-06-01T09:00:00Z' }),
+        'body.pendingUntil',
+      ],
+      [
+        'a pending time with a state that is not pending',
+        (w: TicketsWorld) => ({ stateId: w.states.closedSuccessful, pendingUntil: '2030-06-01T09:00:00Z' }),
+        'body.pendingUntil',
+      ],
       ['a blank title', () => ({ title: '' }), 'body.title'],
       [
         'ifUnchangedSince that is not an instant',
@@ -472,16 +547,18 @@ describe('a failure inside the transaction', () => {
   });
 
   it('POST /tickets/:id/merge: a refused history row leaves both tickets and the articles where they were', async () => {
+    // Merging needs the same customer on both: a copy of A2 is cY's too.
+    const target = await copyTicket(w.tickets.A2);
     const articlesOf = () =>
       sql(t.db.url, 'select id, ticket_id from tickets.articles where ticket_id in ($1, $2) order by id', [
         w.tickets.A2,
-        w.tickets.A3,
+        target,
       ]);
     const before = await articlesOf();
     await withConstraint('ticket_history', "action <> 'merged_from'", () =>
       failsWithoutTrace(
-        () => clients.rwA.post(`${V1}/tickets/${w.tickets.A2}/merge`, { targetId: w.tickets.A3 }),
-        [w.tickets.A2, w.tickets.A3],
+        () => clients.rwA.post(`${V1}/tickets/${w.tickets.A2}/merge`, { targetId: target }),
+        [w.tickets.A2, target],
       ),
     );
     expect(await articlesOf()).toEqual(before);
@@ -577,6 +654,38 @@ describe('a failure inside the transaction', () => {
     },
   );
 
+  it.skipIf(!process.env.DATABASE_URL)(
+    'a customer user deactivated while the write waits for its row lock is a 409, the customer kept',
+    async () => {
+      const id = await copyTicket(w.tickets.A2);
+      const holder = new pg.Client({ connectionString: t.db.url });
+      await holder.connect();
+      try {
+        await holder.query('begin');
+        await holder.query('select id from tickets.tickets where id = $1 for update', [id]);
+        const before = await counts();
+        const rows = await ticketRows([id]);
+        const pending = clients.rwA.patch(`${V1}/tickets/${id}`, { customerUserId: w.users.cXColleague });
+        for (let i = 0; ; i++) {
+          const { rows } = await holder.query('select count(*)::int as n from pg_locks where not granted');
+          if (rows[0].n > 0) break;
+          if (i > 500) throw new Error('the write never reached the row lock');
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        // The handler's check and the lock's snapshot saw an active customer user; the update sees none.
+        await holder.query('update kernel.users set active = false where id = $1', [w.users.cXColleague]);
+        await holder.query('commit');
+        const res = await pending;
+        expect(res.status, JSON.stringify(res.body)).toBe(409);
+        expect(await counts()).toEqual(before);
+        expect(await ticketRows([id])).toEqual(rows);
+      } finally {
+        await holder.end();
+        await sql(t.db.url, 'update kernel.users set active = true where id = $1', [w.users.cXColleague]);
+      }
+    },
+  );
+
   it('a merged ticket takes no changes (409) and no reply', async () => {
     const [copy] = await sql<{ id: string }>(
       t.db.url,
@@ -607,5 +716,171 @@ describe('the keys between ro and rw', () => {
     expect((await clients.noteA.patch(`${V1}/tickets/${w.tickets.A2}`, { priorityId: 2 })).status).toBe(403);
     const detail = await clients.noteA.get(`${V1}/tickets/${w.tickets.A2}`);
     expect(detail.body.can).toEqual({ update: false, reply: false, note: true, move: false, merge: false });
+  });
+});
+
+describe('writes that take a ticket out of sight', () => {
+  it('a move into a queue with only move_into is a 200 with id, tn and moved: true, and the ticket moved', async () => {
+    const id = await copyTicket(w.tickets.A2);
+    const [{ tn }] = (await sql<{ tn: string }>(t.db.url, 'select tn from tickets.tickets where id = $1', [
+      id,
+    ])) as [{ tn: string }];
+    await withKey(w.users.rwA, w.groups.gB, 'move_into', async () => {
+      const res = await clients.rwA.patch(`${V1}/tickets/${id}`, { queueId: w.queues.B });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(res.body).toEqual({ id, tn, moved: true });
+    });
+    const [row] = await ticketRows([id]);
+    expect(Number((row as { queue_id: number }).queue_id)).toBe(w.queues.B);
+    expect((await clients.rwA.get(`${V1}/tickets/${id}`)).status).toBe(404);
+  });
+});
+
+describe('the write statements check every reference themselves (a race after the handler’s check)', () => {
+  /** Runs `text` as `user` through the plugin's role, rolled back: the rows it answers. */
+  const as = (user: MatrixUser, text: string, params: unknown[]) =>
+    queryAs(t.db.url, w.users[user], text, params);
+  const lock = (patch: Record<string, unknown>) =>
+    as('rwA', LOCK_TICKETS, [[w.tickets.A1], null, JSON.stringify(patch)]);
+
+  it('LOCK_TICKETS answers no row when a reference of the patch does not hold', async () => {
+    expect(await lock({})).toHaveLength(1);
+    expect(
+      await lock({ ownerId: w.users.rwA, stateId: w.states.open, customerUserId: w.users.cX }),
+    ).toHaveLength(1);
+    for (const patch of [
+      { queueId: w.queues.B },
+      { stateId: 7 },
+      { stateId: 999 },
+      { priorityId: 9 },
+      { typeId: 999 },
+      { customerUserId: w.users.rwA },
+      { customerUserId: 99_999 },
+      { ownerId: w.users.roA },
+      { responsibleId: w.users.cX },
+    ]) {
+      expect(await lock(patch), JSON.stringify(patch)).toHaveLength(0);
+    }
+  });
+
+  it('LOCK_TICKETS refuses an owner for the queue a move takes the ticket to', async () => {
+    await withKey(w.users.rwA, w.groups.gB, 'move_into', async () => {
+      expect(await lock({ queueId: w.queues.B })).toHaveLength(1);
+      expect(await lock({ queueId: w.queues.B, ownerId: w.users.rwA })).toHaveLength(0);
+    });
+  });
+
+  it('INSERT_TICKET inserts nothing when a reference does not hold or needs rw', async () => {
+    // $1 title, $2 queue, $3 state, $4 priority, $5 type, $6 owner, $7 responsible, $8 customer, $9 pending
+    const insert = (user: MatrixUser, over: Record<number, unknown>) => {
+      const params: unknown[] = ['Raced', w.queues.A, null, 3, null, null, null, null, null];
+      for (const [i, v] of Object.entries(over)) params[Number(i) - 1] = v;
+      return as(user, INSERT_TICKET, params);
+    };
+    expect(await insert('rwA', { 6: w.users.rwA, 8: w.users.cX })).toHaveLength(1);
+    for (const over of [
+      { 5: 999 },
+      { 6: w.users.roA },
+      { 7: w.users.cX },
+      { 8: w.users.rwA },
+      { 8: 99_999 },
+    ]) {
+      expect(await insert('rwA', over), JSON.stringify(over)).toHaveLength(0);
+    }
+    await withKey(w.users.roA, w.groups.gA, 'create', async () => {
+      expect(await insert('roA', {})).toHaveLength(1);
+      expect(await insert('roA', { 3: w.states.open })).toHaveLength(0);
+      expect(await insert('roA', { 6: w.users.rwA })).toHaveLength(0);
+    });
+  });
+
+  it('INSERT_FIRST_ARTICLE writes an internal note only with note', async () => {
+    /** The ticket and its first article, as the create route runs them: one session, so currval is the ticket's. */
+    const create = async (internal: boolean) => {
+      const client = new pg.Client({ connectionString: t.db.url });
+      await client.connect();
+      try {
+        await client.query('begin');
+        await client.query(
+          `select set_config('role', $1, true), set_config('search_path', $2, true),
+                  set_config('goatflow.user_id', $3, true)`,
+          [TICKETS_ROLE, TICKETS_SCHEMA, String(w.users.roA)],
+        );
+        await client.query(INSERT_TICKET, ['Note?', w.queues.A, null, 3, null, null, null, null, null]);
+        return (await client.query(INSERT_FIRST_ARTICLE, [internal, null, 'body', '[]', w.queues.A])).rows;
+      } finally {
+        await client.query('rollback').catch(() => {});
+        await client.end();
+      }
+    };
+    await withKey(w.users.roA, w.groups.gA, 'create', async () => {
+      expect(await create(false)).toHaveLength(1);
+      expect(await create(true)).toHaveLength(0);
+    });
+  });
+
+  it('MERGE_TICKET merges nothing across customers', async () => {
+    const [a, b, c] = [
+      await copyTicket(w.tickets.A1),
+      await copyTicket(w.tickets.A1),
+      await copyTicket(w.tickets.A2),
+    ];
+    expect(await as('rwA', MERGE_TICKET, [a, c])).toHaveLength(0);
+    expect((await as('rwA', MERGE_TICKET, [a, b])).length).toBeGreaterThan(0);
+  });
+
+  it('INSERT_ARTICLE takes a reply from the ticket’s customer only, not a colleague with company access', async () => {
+    const reply = (user: MatrixUser, ticket: number) =>
+      as(user, INSERT_ARTICLE, [false, null, 'hi', '[]', ticket]);
+    expect(await reply('cX', w.tickets.A1)).toHaveLength(1);
+    expect(await reply('cX', w.tickets.A3)).toHaveLength(0);
+  });
+});
+
+describe('rights beyond create', () => {
+  it('an agent with only create may not write an internal note or set state, owner or responsible (403)', async () => {
+    await withKey(w.users.roA, w.groups.gA, 'create', async () => {
+      const before = await counts();
+      for (const extra of [
+        { article: { ...article, internal: true } },
+        { stateId: w.states.open },
+        { ownerId: w.users.rwA },
+        { responsibleId: w.users.rwA },
+      ]) {
+        const res = await clients.roA.post(`${V1}/tickets`, ticket(w, extra));
+        expect(res.status, JSON.stringify(res.body)).toBe(403);
+      }
+      expect(await counts()).toEqual(before);
+      const plain = await clients.roA.post(`${V1}/tickets`, ticket(w));
+      expect(plain.status, JSON.stringify(plain.body)).toBe(201);
+    });
+  });
+
+  it('a customer may not reply to a colleague’s ticket they see through company access (403)', async () => {
+    const before = await counts();
+    const res = await clients.cX.post(`${V1}/tickets/${w.tickets.A3}/articles`, { body: 'me too' });
+    expect(res.status, JSON.stringify(res.body)).toBe(403);
+    expect(await counts()).toEqual(before);
+    expect((await clients.cX.get(`${V1}/tickets/${w.tickets.A3}`)).status).toBe(200);
+  });
+
+  it('merging tickets of different customers is a 400 naming body.targetId (other_customer)', async () => {
+    const [a, b] = [await copyTicket(w.tickets.A1), await copyTicket(w.tickets.A2)];
+    const before = await counts();
+    const res = await clients.rwA.post(`${V1}/tickets/${a}/merge`, { targetId: b });
+    expect(res.status, JSON.stringify(res.body)).toBe(400);
+    expect(res.body.error.details).toMatchObject([{ path: 'body.targetId', code: 'other_customer' }]);
+    expect(await counts()).toEqual(before);
+  });
+});
+
+describe('list queries with dates PostgreSQL cannot take', () => {
+  it.each([
+    ['createdFrom', '0000-01-01T00:00:00Z'],
+    ['createdTo', '2024-01-01T00:00:00+23:59'],
+  ])('%s=%s is a 400 naming the field', async (name, value) => {
+    const res = await clients.rwA.get(`${V1}/tickets?${name}=${encodeURIComponent(value)}`);
+    expect(res.status, JSON.stringify(res.body)).toBe(400);
+    expect(fields(res)).toEqual([`query.${name}`]);
   });
 });

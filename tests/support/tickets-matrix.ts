@@ -405,14 +405,31 @@ export const MATRIX: MatrixCase[] = [
   {
     row: 'POST /tickets/:id/merge',
     route: 'POST /tickets/:id/merge',
-    name: 'A1 → A2 (fresh copies)',
+    name: 'A1 → A1 (fresh copies: the same customer, cX)',
+    kind: 'write',
+    auth: 'agent',
+    request: async (f) => {
+      const [source, target] = [await f.copyOf('A1'), await f.copyOf('A1')];
+      return { method: 'POST', path: `${V1}/tickets/${source}/merge`, body: { targetId: target } };
+    },
+    expect: { roA: s(403), rwA: s(200), cX: s(404), admin: s(200) },
+  },
+  {
+    row: 'POST /tickets/:id/merge',
+    route: 'POST /tickets/:id/merge',
+    name: 'A1 → A2 (fresh copies: cX into cY, another customer)',
     kind: 'write',
     auth: 'agent',
     request: async (f) => {
       const [source, target] = [await f.copyOf('A1'), await f.copyOf('A2')];
       return { method: 'POST', path: `${V1}/tickets/${source}/merge`, body: { targetId: target } };
     },
-    expect: { roA: s(403), rwA: s(200), cX: s(404), admin: s(200) },
+    expect: {
+      roA: s(403),
+      rwA: { status: 400, field: 'body.targetId' },
+      cX: s(404),
+      admin: { status: 400, field: 'body.targetId' },
+    },
   },
   {
     row: 'DELETE /tickets/:id',
@@ -443,6 +460,24 @@ export const MATRIX: MatrixCase[] = [
       },
     }),
   ),
+  {
+    row: 'POST /tickets/:id/articles',
+    route: 'POST /tickets/:id/articles',
+    name: "reply, A3 (cX's colleague's: cX sees it through company access, but only its customer replies)",
+    kind: 'write',
+    auth: 'user',
+    request: (f) => ({
+      method: 'POST',
+      path: `${V1}/tickets/${f.world.tickets.A3}/articles`,
+      body: { body: 'A reply to a colleague’s ticket from the matrix test.' },
+    }),
+    expect: {
+      roA: { status: 403, unchanged: ['A3'] },
+      rwA: s(201),
+      cX: { status: 403, unchanged: ['A3'] },
+      admin: s(201),
+    },
+  },
   // ---- reference data: writes --------------------------------------------------------------------------------
   {
     row: 'POST /queues',

@@ -4,8 +4,9 @@
  * - reads only through the scope views, the reference tables, the kernel's `goatflow` views and its own CTEs; a
  *   base table may appear only beside a scope view in the same FROM (to lock the row, or to read a column the
  *   scope leaves out, such as an attachment's content);
- * - an UPDATE or DELETE joins a scope view and tests a `can_*` flag (in its FROM/USING, its WHERE, or a CTE it
- *   reads), so the check and the write are one statement;
+ * - an UPDATE, DELETE or INSERT joins a scope view and tests a `can_*` flag (in its FROM/USING, its WHERE, the
+ *   SELECT it inserts, or a CTE it reads), so the check and the write are one statement; where the table tells
+ *   which right the action needs (`FLAGS_FOR`), that flag;
  * - passes the kernel's statement guard with the plugin's grants, as it will at run time.
  * Statements are the SQL-looking string exports of src/sql/** (and `LINT_SAMPLES` of modules that assemble
  * statements); no other source file may hold SQL text. The exceptions — statements that run as the system, with
@@ -157,25 +158,41 @@ function reachableRelations(node: unknown, ctes: Map<string, unknown>, seen = ne
   return out;
 }
 
-/** Whether a `can_*` column is referenced below `node`, following CTE names into their queries. */
-function testsFlag(node: unknown, ctes: Map<string, unknown>, seen = new Set<string>()): boolean {
-  let found = false;
+/** The `can_*` columns referenced below `node`, following CTE names into their queries. */
+function flagsTested(node: unknown, ctes: Map<string, unknown>, seen = new Set<string>()): Set<string> {
+  const found = new Set<string>();
   eachNode(node, (key, value) => {
-    if (found) return;
     if (key === 'ColumnRef') {
       const fields = (value.fields as { String?: { sval?: string } }[] | undefined) ?? [];
-      if (fields.some((f) => f.String?.sval?.startsWith('can_'))) found = true;
+      for (const f of fields) if (f.String?.sval?.startsWith('can_')) found.add(f.String.sval);
     }
     if (key === 'RangeVar') {
       const name = relationName(value as unknown as RangeVar);
       if (ctes.has(name) && !seen.has(name)) {
         seen.add(name);
-        if (testsFlag(ctes.get(name), ctes, seen)) found = true;
+        for (const flag of flagsTested(ctes.get(name), ctes, seen)) found.add(flag);
       }
     }
   });
   return found;
 }
+
+/**
+ * The flags that authorise a write to a table, where the table tells: a ticket is created with `can_create`
+ * and changed with `can_rw` (a move also tests `can_move_into`, beside `can_rw`); an article or attachment needs
+ * `can_note` or `can_rw` (or `can_create` for the first article); the reference tables need `can_admin`. A
+ * table not listed (history) takes any flag: it follows the write it records.
+ */
+const FLAGS_FOR: Record<string, Partial<Record<'INSERT' | 'UPDATE' | 'DELETE', readonly string[]>>> = {
+  tickets: { INSERT: ['can_create'], UPDATE: ['can_rw'], DELETE: ['can_rw', 'can_admin'] },
+  articles: { INSERT: ['can_note', 'can_rw', 'can_create'], UPDATE: ['can_rw'] },
+  attachments: { INSERT: ['can_note', 'can_rw', 'can_create'], UPDATE: ['can_rw'] },
+  queues: { INSERT: ['can_admin'], UPDATE: ['can_admin'], DELETE: ['can_admin'] },
+  states: { INSERT: ['can_admin'], UPDATE: ['can_admin'] },
+  ticket_types: { INSERT: ['can_admin'], UPDATE: ['can_admin'] },
+  customer_companies: { INSERT: ['can_admin'], UPDATE: ['can_admin'] },
+  customer_users: { INSERT: ['can_admin'], UPDATE: ['can_admin'] },
+};
 
 /** What breaks the rule in one statement, in words; empty when nothing does. */
 async function violations(sql: string): Promise<string[]> {
@@ -207,17 +224,28 @@ async function violations(sql: string): Promise<string[]> {
   eachNode(tree, (key, value) => {
     // The arms of a UNION are SELECT bodies under larg/rarg (a join's larg/rarg hold no FROM, so they add nothing).
     if (key === 'SelectStmt' || key === 'larg' || key === 'rarg') checkFrom(value.fromClause, 'a SELECT');
-    if (key === 'UpdateStmt' || key === 'DeleteStmt') {
-      const verb = key === 'UpdateStmt' ? 'UPDATE' : 'DELETE';
-      const from = key === 'UpdateStmt' ? value.fromClause : value.usingClause;
-      checkFrom(from, `the ${verb}'s ${key === 'UpdateStmt' ? 'FROM' : 'USING'}`);
+    if (key === 'UpdateStmt' || key === 'DeleteStmt' || key === 'InsertStmt') {
+      const verb = key === 'UpdateStmt' ? 'UPDATE' : key === 'DeleteStmt' ? 'DELETE' : 'INSERT';
+      const from =
+        key === 'UpdateStmt' ? value.fromClause : key === 'DeleteStmt' ? value.usingClause : undefined;
+      if (from !== undefined) checkFrom(from, `the ${verb}'s ${key === 'UpdateStmt' ? 'FROM' : 'USING'}`);
       const target = relationName(value.relation as RangeVar);
-      const authorising = [from, value.whereClause];
+      // An INSERT is authorised by the SELECT it inserts (its FROM is checked as any SELECT's).
+      const authorising = key === 'InsertStmt' ? [value.selectStmt] : [from, value.whereClause];
       const reached = reachableRelations(authorising, ctes);
-      if (!reached.some((n) => scopeViews.has(n)) || !testsFlag(authorising, ctes)) {
+      const flags = flagsTested(authorising, ctes);
+      if (!reached.some((n) => scopeViews.has(n)) || flags.size === 0) {
         problems.push(
           `the ${verb} of ${target} joins no scope view with a can_* flag: authorise it in the statement`,
         );
+      } else {
+        const wanted = FLAGS_FOR[target]?.[verb];
+        if (wanted && !wanted.some((f) => flags.has(f))) {
+          problems.push(
+            `the ${verb} of ${target} tests ${[...flags].join(', ')} but not ${wanted.join(' or ')}: ` +
+              'test the flag that grants this action',
+          );
+        }
       }
     }
   });
@@ -240,6 +268,23 @@ describe('the rule itself', () => {
       'joins no scope view',
     ],
     ['delete from queues where id = $1', 'joins no scope view'],
+    ["insert into ticket_history (ticket_id, action) values ($1, 'note')", 'joins no scope view'],
+    [
+      'insert into articles (ticket_id, body) select s.id, $2 from ticket_scope s where s.id = $1',
+      'joins no scope',
+    ],
+    [
+      'insert into articles (ticket_id, body) select s.id, $2 from ticket_scope s where s.id = $1 and s.can_owner',
+      'but not can_note or can_rw',
+    ],
+    [
+      'insert into tickets (title) select $1 from queue_scope q where q.id = $2 and q.can_ro',
+      'but not can_create',
+    ],
+    [
+      'update tickets t set title = $1 from ticket_scope s where s.id = t.id and s.can_note and t.id = $2',
+      'but not can_rw',
+    ],
     [
       'delete from queues q using queue_scope s where s.id = q.id and q.id = $1 and s.valid',
       'joins no scope view',
@@ -262,6 +307,9 @@ describe('the rule itself', () => {
      select old.id, 'state', old.state_id::text, $2::text, (select id from goatflow.acting_user) from old join upd using (id)`,
     'update queues q set valid = false from admin_scope x where x.can_admin and q.id = $1',
     'delete from tickets t using ticket_scope s where s.id = t.id and s.can_rw and t.id = $1',
+    'insert into articles (ticket_id, body) select s.id, $2 from ticket_scope s where s.id = $1 and s.can_note',
+    `with t as (select s.id from ticket_scope s where s.id = $1 and s.can_rw)
+     insert into ticket_history (ticket_id, action) select t.id, 'note' from t`,
   ])('passes %s', async (sql) => {
     expect(await violations(sql)).toEqual([]);
   });

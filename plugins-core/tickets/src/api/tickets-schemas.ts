@@ -53,8 +53,19 @@ export const HISTORY_ACTIONS = [
 /** One of {@link HISTORY_ACTIONS}. */
 export type HistoryAction = (typeof HISTORY_ACTIONS)[number];
 
-/** An instant with its offset, e.g. `2024-05-01T09:00:00Z`. */
-const instant = z.iso.datetime({ offset: true });
+/** The offset at the end of an ISO 8601 instant (`Z` has none). */
+const OFFSET = /([+-])(\d{2}):?(\d{2})$/;
+
+/**
+ * An instant with its offset, e.g. `2024-05-01T09:00:00Z`, within what PostgreSQL's `timestamptz` takes: ISO 8601
+ * allows the year 0000 and offsets up to ±23:59, PostgreSQL neither (it stops at ±15:59).
+ */
+const instant = z.iso
+  .datetime({ offset: true })
+  .refine((v) => Number(v.slice(0, 4)) >= 1, { message: 'the year must be 0001 or later' })
+  .refine((v) => Number(OFFSET.exec(v)?.[2] ?? 0) <= 15, {
+    message: 'the offset must be within ±15:59 hours of UTC',
+  });
 
 /** The filters shared by the list and the export. */
 const filterFields = {
@@ -191,6 +202,19 @@ export const ticketDetail = ticketSummary.omit({ highlights: true }).extend({
 });
 /** A ticket with the caller's rights on it. */
 export type TicketDetail = z.output<typeof ticketDetail>;
+
+/**
+ * A ticket the write left out of the caller's sight: created in a queue they may create in but not read, or
+ * moved (`moved: true`) into one they may move into but not read. Only what they already knew or wrote.
+ */
+export const ticketOutOfSight = z.object({
+  id: z.number().int(),
+  tn: z.string(),
+  moved: z.literal(true).optional(),
+});
+
+/** What a ticket write answers: the ticket, or {@link ticketOutOfSight} when the caller no longer sees it. */
+export const ticketWritten = z.union([ticketDetail, ticketOutOfSight]);
 
 // ---- articles and attachments ----------------------------------------------------------------------------------
 

@@ -6,16 +6,13 @@
  * tab). A 400 or 409 shows each field's error next to it.
  * @module
  */
-import { GoatflowWidget } from '@goatflow/sdk/widget';
 import { css, html, nothing, type TemplateResult } from 'lit';
 import { V1 } from '../lib/api.js';
-import { errorMessage, fieldErrors, otherFieldErrors } from '../lib/errors.js';
-import { MESSAGES } from '../lib/messages.js';
-import { ticketsStyles } from '../lib/styles.js';
+import { otherFieldErrors } from '../lib/errors.js';
+import { TicketsWidget } from '../lib/tickets-widget.js';
 import './dialog.js';
 import './pagination.js';
 import './toast.js';
-import type { TicketsToast } from './toast.js';
 
 /** A form field of a kind. */
 export interface AdminField {
@@ -76,12 +73,9 @@ interface Loaded<T> {
 
 const PER_PAGE = 25;
 
-export class TicketsAdminTable<T = unknown> extends GoatflowWidget<Loaded<T>> {
-  static override pluginId = 'tickets';
-  static override messages = MESSAGES;
-
+export class TicketsAdminTable<T = unknown> extends TicketsWidget<Loaded<T>> {
   static override properties = {
-    ...GoatflowWidget.properties,
+    ...TicketsWidget.properties,
     kind: { attribute: false },
     editing: { state: true },
     values: { state: true },
@@ -112,8 +106,7 @@ export class TicketsAdminTable<T = unknown> extends GoatflowWidget<Loaded<T>> {
   }
 
   static override styles = [
-    GoatflowWidget.styles,
-    ticketsStyles,
+    TicketsWidget.styles,
     css`
       .head {
         display: flex;
@@ -161,10 +154,6 @@ export class TicketsAdminTable<T = unknown> extends GoatflowWidget<Loaded<T>> {
     };
   }
 
-  private get toast(): TicketsToast | null {
-    return this.renderRoot.querySelector('gf-tickets-toast');
-  }
-
   private open(row: T | null): void {
     const kind = this.kind;
     if (!kind) return;
@@ -199,10 +188,9 @@ export class TicketsAdminTable<T = unknown> extends GoatflowWidget<Loaded<T>> {
       this.close();
       await this.refresh();
     } catch (error) {
-      this.errors = fieldErrors(error, (k, p) => this.t(k, p));
+      this.errors = this.fieldErrorsOf(error);
       // A 409 for a taken name names the field too.
-      if (Object.keys(this.errors).length === 0)
-        this.errors = { form: errorMessage(error, (k, p) => this.t(k, p)) };
+      if (Object.keys(this.errors).length === 0) this.errors = { form: this.errorMessageOf(error) };
       void this.updateComplete.then(() =>
         this.renderRoot.querySelector<HTMLElement>('.dialog-form [aria-invalid="true"]')?.focus(),
       );

@@ -5,11 +5,11 @@
  * A list in the URL with several values (from a link) shows as "several" until another value is chosen.
  * @module
  */
-import { isAbortError } from '@goatflow/sdk/widget';
 import { css, html, nothing, type PropertyValues } from 'lit';
 import { ticketsApi, V1 } from '../lib/api.js';
 import { defaultSort, emptyFilters, type ListFilters } from '../lib/list-query.js';
 import { userName } from '../lib/people.js';
+import { QueueOwnersRequest } from '../lib/queue-owners.js';
 import { ticketsStyles } from '../lib/styles.js';
 import { TicketsElement } from '../lib/tickets-element.js';
 import {
@@ -56,7 +56,7 @@ export class TicketsFilters extends TicketsElement {
   declare private customer: CustomerUser | null;
 
   private ownersFor: number | undefined;
-  private controller: AbortController | undefined;
+  private readonly ownersRequest = new QueueOwnersRequest();
 
   constructor() {
     super();
@@ -106,24 +106,17 @@ export class TicketsFilters extends TicketsElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.controller?.abort();
+    this.ownersRequest.abort();
   }
 
   private async loadOwners(queue: number | undefined): Promise<void> {
-    this.controller?.abort();
     this.owners = [];
-    if (queue === undefined) return;
-    const controller = new AbortController();
-    this.controller = controller;
-    try {
-      const answer = await ticketsApi.get<{ items: QueueOwner[] }>(`${V1}/queues/${queue}/owners`, {
-        signal: controller.signal,
-      });
-      if (controller === this.controller) this.owners = answer.items;
-    } catch (error) {
-      // Without the list, "me" and "anyone" still work; a failure here is not worth a message.
-      if (!isAbortError(error)) this.owners = [];
+    if (queue === undefined) {
+      this.ownersRequest.abort();
+      return;
     }
+    const owners = await this.ownersRequest.load(queue);
+    if (owners) this.owners = owners;
   }
 
   private async loadCustomer(id: number): Promise<void> {

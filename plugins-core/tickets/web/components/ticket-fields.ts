@@ -5,12 +5,11 @@
  * `fields-change` with only what changed; the page sends it and hands back field `errors`.
  * @module
  */
-import { isAbortError } from '@goatflow/sdk/widget';
 import { css, html, nothing, type PropertyValues } from 'lit';
-import { ticketsApi, V1 } from '../lib/api.js';
 import { otherFieldErrors } from '../lib/errors.js';
 import { formatDateTime, fromLocalInput, toLocalInput } from '../lib/format.js';
 import { userName } from '../lib/people.js';
+import { QueueOwnersRequest } from '../lib/queue-owners.js';
 import type { Reference } from '../lib/reference.js';
 import { ticketsStyles } from '../lib/styles.js';
 import { TicketsElement } from '../lib/tickets-element.js';
@@ -21,6 +20,7 @@ import {
   type TicketDetail,
   type TicketUpdateInput,
 } from '../lib/types.js';
+import { pendingUntilField, selectField } from './form-fields.js';
 
 /** The fields this panel changes. */
 export type TicketFieldsChange = Pick<
@@ -60,7 +60,7 @@ export class TicketsTicketFields extends TicketsElement {
   declare private owners: QueueOwner[];
 
   private ownersFor: number | undefined;
-  private controller: AbortController | undefined;
+  private readonly ownersRequest = new QueueOwnersRequest();
 
   constructor() {
     super();
@@ -117,22 +117,16 @@ export class TicketsTicketFields extends TicketsElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.controller?.abort();
+    this.ownersRequest.abort();
   }
 
   private async loadOwners(queue: number | undefined): Promise<void> {
-    this.controller?.abort();
-    if (queue === undefined) return;
-    const controller = new AbortController();
-    this.controller = controller;
-    try {
-      const answer = await ticketsApi.get<{ items: QueueOwner[] }>(`${V1}/queues/${queue}/owners`, {
-        signal: controller.signal,
-      });
-      if (controller === this.controller) this.owners = answer.items;
-    } catch (error) {
-      if (!isAbortError(error) && controller === this.controller) this.owners = [];
+    if (queue === undefined) {
+      this.ownersRequest.abort();
+      return;
     }
+    const owners = await this.ownersRequest.load(queue);
+    if (owners) this.owners = owners;
   }
 
   private stateType() {
@@ -174,21 +168,15 @@ export class TicketsTicketFields extends TicketsElement {
     options: readonly { id: number; name: string }[],
     empty?: string,
   ) {
-    const error = this.errors[key];
-    return html`<div class="field">
-      <label for="field-${key}">${this.t(`field.${key}`)}</label>
-      <select
-        id="field-${key}"
-        data-testid="field-${key}"
-        aria-invalid=${error ? 'true' : 'false'}
-        aria-describedby=${error ? `field-${key}-error` : nothing}
-        @change=${(e: Event) => this.set(key, (e.target as HTMLSelectElement).value)}
-      >
-        ${empty !== undefined ? html`<option value="" ?selected=${this.draft[key] === ''}>${empty}</option>` : nothing}
-        ${options.map((o) => html`<option value=${o.id} ?selected=${this.draft[key] === String(o.id)}>${o.name}</option>`)}
-      </select>
-      ${error ? html`<span class="field-error" id="field-${key}-error" data-testid="field-${key}-error">${error}</span>` : nothing}
-    </div>`;
+    return selectField({
+      id: `field-${key}`,
+      label: this.t(`field.${key}`),
+      value: this.draft[key],
+      options,
+      empty,
+      error: this.errors[key],
+      onChange: (value) => this.set(key, value),
+    });
   }
 
   private renderText(label: string, value: string, testid: string) {
@@ -237,20 +225,13 @@ export class TicketsTicketFields extends TicketsElement {
       ${can.update ? this.renderSelect('stateId', states) : nothing}
       ${
         can.update && pending
-          ? html`<div class="field">
-              <label for="field-pendingUntil">${this.t('field.pendingUntil')}</label>
-              <input
-                id="field-pendingUntil"
-                type="datetime-local"
-                required
-                data-testid="field-pendingUntil"
-                aria-invalid=${pendingError ? 'true' : 'false'}
-                aria-describedby=${pendingError ? 'field-pendingUntil-error' : nothing}
-                .value=${this.draft.pendingUntil}
-                @change=${(e: Event) => this.set('pendingUntil', (e.target as HTMLInputElement).value)}
-              />
-              ${pendingError ? html`<span class="field-error" id="field-pendingUntil-error">${pendingError}</span>` : nothing}
-            </div>`
+          ? pendingUntilField({
+              id: 'field-pendingUntil',
+              label: this.t('field.pendingUntil'),
+              value: this.draft.pendingUntil,
+              error: pendingError,
+              onChange: (value) => this.set('pendingUntil', value),
+            })
           : nothing
       }
       ${can.update ? this.renderSelect('priorityId', reference.priorities) : nothing}

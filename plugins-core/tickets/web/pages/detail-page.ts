@@ -5,76 +5,49 @@
  * sent with the `changedAt` the agent saw, so a change made meanwhile by someone else is reported, not undone.
  * @module
  */
-import { GoatflowWidget } from '@goatflow/sdk/widget';
-import { css, html, nothing, type PropertyValues } from 'lit';
+import { css, html, nothing } from 'lit';
 import '../components/composer.js';
-import type { TicketsComposer } from '../components/composer.js';
 import '../components/history.js';
 import '../components/tabs.js';
 import '../components/ticket-fields.js';
 import type { TicketFieldsChange } from '../components/ticket-fields.js';
 import '../components/timeline.js';
 import '../components/toast.js';
-import type { TicketsToast } from '../components/toast.js';
 import { V1 } from '../lib/api.js';
-import { errorMessage, fieldErrors } from '../lib/errors.js';
 import { formatDateTime } from '../lib/format.js';
-import { MESSAGES } from '../lib/messages.js';
-import { focusHeading } from '../lib/page-focus.js';
 import { userName } from '../lib/people.js';
 import { loadReference, type Reference } from '../lib/reference.js';
-import { ticketsStyles } from '../lib/styles.js';
-import type { Article, ArticleInput, Queue, TicketDetail, TicketUpdateInput } from '../lib/types.js';
+import { type TicketThread, TicketThreadPage } from '../lib/ticket-thread-page.js';
+import type { Queue, TicketUpdateInput } from '../lib/types.js';
 
-interface DetailData {
-  ticket: TicketDetail;
-  articles: Article[];
+interface DetailData extends TicketThread {
   queues: Queue[];
   reference: Reference;
 }
 
-export class TicketDetailPage extends GoatflowWidget<DetailData> {
-  static override pluginId = 'tickets';
-  static override messages = MESSAGES;
-
+export class TicketDetailPage extends TicketThreadPage<DetailData> {
   static override properties = {
-    ...GoatflowWidget.properties,
-    params: { attribute: false },
-    query: { attribute: false },
+    ...TicketThreadPage.properties,
     tab: { state: true },
-    sending: { state: true },
-    composerErrors: { state: true },
     saving: { state: true },
     fieldErrors: { state: true },
   };
 
-  /** Set by the shell: `id` is the ticket's. */
-  declare params: Record<string, string>;
-  declare query: URLSearchParams;
   declare private tab: 'articles' | 'history';
-  declare private sending: boolean;
-  declare private composerErrors: Record<string, string>;
   declare private saving: boolean;
   declare private fieldErrors: Record<string, string>;
 
-  private loadedId: string | undefined;
   private reference: Reference | undefined;
-  private focusedId: string | undefined;
 
   constructor() {
     super();
-    this.params = {};
-    this.query = new URLSearchParams();
     this.tab = 'articles';
-    this.sending = false;
-    this.composerErrors = {};
     this.saving = false;
     this.fieldErrors = {};
   }
 
   static override styles = [
-    GoatflowWidget.styles,
-    ticketsStyles,
+    TicketThreadPage.styles,
     css`
       .layout {
         display: grid;
@@ -116,69 +89,21 @@ export class TicketDetailPage extends GoatflowWidget<DetailData> {
     `,
   ];
 
-  protected override willUpdate(changed: PropertyValues): void {
-    super.willUpdate(changed);
-    // Another ticket in the same page element (a link from this one, Back): start over on its articles.
-    if (
-      changed.has('params') &&
-      this.isConnected &&
-      this.loadedId !== undefined &&
-      this.params.id !== this.loadedId
-    ) {
-      this.tab = 'articles';
-      this.composerErrors = {};
-      this.fieldErrors = {};
-      this.toast?.clear();
-      void this.refresh();
-    }
+  protected override resetForOtherTicket(): void {
+    super.resetForOtherTicket();
+    this.tab = 'articles';
+    this.fieldErrors = {};
   }
 
   protected override async load(signal: AbortSignal): Promise<DetailData> {
-    const id = this.params.id ?? '';
-    this.loadedId = id;
-    const base = `${V1}/tickets/${encodeURIComponent(id)}`;
-    const [ticket, articles, queues, reference] = await Promise.all([
-      this.api.get<TicketDetail>(base, { signal }),
-      this.api.get<{ items: Article[] }>(`${base}/articles`, { signal }),
+    const [thread, queues, reference] = await Promise.all([
+      this.loadThread(signal),
       this.api.get<{ items: Queue[] }>(`${V1}/queues`, { signal }),
       this.reference ?? loadReference(signal),
     ]);
     this.reference = reference;
-    return { ticket, articles: articles.items, queues: queues.items, reference };
+    return { ...thread, queues: queues.items, reference };
   }
-
-  protected override updated(changed: PropertyValues): void {
-    super.updated(changed);
-    if (this.state === 'ready' && this.focusedId !== this.loadedId && focusHeading(this.renderRoot)) {
-      this.focusedId = this.loadedId;
-    }
-  }
-
-  private get toast(): TicketsToast | null {
-    return this.renderRoot.querySelector('gf-tickets-toast');
-  }
-
-  private readonly onCompose = async (event: CustomEvent<ArticleInput>): Promise<void> => {
-    const ticket = this.data?.ticket;
-    if (!ticket) return;
-    const composer = event.target as TicketsComposer;
-    this.sending = true;
-    this.composerErrors = {};
-    try {
-      await this.api.post(`${V1}/tickets/${ticket.id}/articles`, event.detail);
-      composer.reset();
-      this.toast?.show(this.t(event.detail.internal ? 'detail.noteAdded' : 'detail.replySent'));
-      await this.refresh();
-    } catch (error) {
-      this.composerErrors = fieldErrors(error, (k, p) => this.t(k, p));
-      this.toast?.show(
-        this.t('detail.sendFailed', { message: errorMessage(error, (k, p) => this.t(k, p)) }),
-        'error',
-      );
-    } finally {
-      this.sending = false;
-    }
-  };
 
   private readonly onFieldsChange = async (event: CustomEvent<TicketFieldsChange>): Promise<void> => {
     const ticket = this.data?.ticket;
@@ -191,11 +116,8 @@ export class TicketDetailPage extends GoatflowWidget<DetailData> {
       this.toast?.show(this.t('detail.saved'));
       await this.refresh();
     } catch (error) {
-      this.fieldErrors = fieldErrors(error, (k, p) => this.t(k, p));
-      this.toast?.show(
-        this.t('detail.saveFailed', { message: errorMessage(error, (k, p) => this.t(k, p)) }),
-        'error',
-      );
+      this.fieldErrors = this.fieldErrorsOf(error);
+      this.toastFailure('detail.saveFailed', error);
     } finally {
       this.saving = false;
     }

@@ -5,28 +5,20 @@
  * paging, a bulk bar that sets state, queue, priority or owner of every selected ticket at once (all or none).
  * @module
  */
-import { GoatflowWidget, isAbortError, navigate } from '@goatflow/sdk/widget';
+import { isAbortError, navigate } from '@goatflow/sdk/widget';
 import { css, html, nothing, type PropertyValues } from 'lit';
 import '../components/filters.js';
+import { pendingUntilField, selectField } from '../components/form-fields.js';
 import '../components/pagination.js';
 import '../components/table.js';
 import '../components/toast.js';
-import type { TicketsToast } from '../components/toast.js';
 import { V1 } from '../lib/api.js';
-import { errorMessage, fieldErrors } from '../lib/errors.js';
 import { formatNumber, formatTotal, fromLocalInput } from '../lib/format.js';
-import {
-  apiQuery,
-  filtersFromQuery,
-  type ListFilters,
-  queryFromFilters,
-  sameRequest,
-} from '../lib/list-query.js';
-import { MESSAGES } from '../lib/messages.js';
+import { apiQuery, filtersFromQuery, type ListFilters, queryFromFilters } from '../lib/list-query.js';
 import { focusHeading } from '../lib/page-focus.js';
 import { userName } from '../lib/people.js';
 import { loadReference, type Reference } from '../lib/reference.js';
-import { ticketsStyles } from '../lib/styles.js';
+import { TicketListPage } from '../lib/ticket-list-page.js';
 import {
   type BulkUpdateInput,
   isPending,
@@ -57,14 +49,9 @@ const SORTS: readonly TicketSort[] = [
   'title',
 ];
 
-export class TicketsListPage extends GoatflowWidget<ListData> {
-  static override pluginId = 'tickets';
-  static override messages = MESSAGES;
-
+export class TicketsListPage extends TicketListPage<ListData> {
   static override properties = {
-    ...GoatflowWidget.properties,
-    params: { attribute: false },
-    query: { attribute: false },
+    ...TicketListPage.properties,
     selected: { state: true },
     bulk: { state: true },
     bulkErrors: { state: true },
@@ -72,10 +59,6 @@ export class TicketsListPage extends GoatflowWidget<ListData> {
     owners: { state: true },
   };
 
-  /** Set by the shell; the list has no path parameters. */
-  declare params: Record<string, string>;
-  /** The URL's search parameters, set by the shell: the filters. */
-  declare query: URLSearchParams;
   /** The checked tickets, by id, kept across pages and filters until the bulk change or a clear. */
   declare private selected: Map<number, TicketSummary>;
   /** The bulk bar's choices; `''` leaves a field as it is. */
@@ -92,7 +75,6 @@ export class TicketsListPage extends GoatflowWidget<ListData> {
   declare private owners: QueueOwner[];
 
   /** The filters of the last load, to tell a real change of the URL from one that asks for the same list. */
-  private requested: ListFilters | undefined;
   private reference: Reference | undefined;
   private readonly ownersByQueue = new Map<number, Promise<QueueOwner[]>>();
   private focused = false;
@@ -100,8 +82,6 @@ export class TicketsListPage extends GoatflowWidget<ListData> {
 
   constructor() {
     super();
-    this.params = {};
-    this.query = new URLSearchParams();
     this.selected = new Map();
     this.bulk = { stateId: '', queueId: '', priorityId: '', ownerId: '', pendingUntil: '' };
     this.bulkErrors = {};
@@ -110,8 +90,7 @@ export class TicketsListPage extends GoatflowWidget<ListData> {
   }
 
   static override styles = [
-    GoatflowWidget.styles,
-    ticketsStyles,
+    TicketListPage.styles,
     css`
       .layout {
         display: grid;
@@ -204,25 +183,12 @@ export class TicketsListPage extends GoatflowWidget<ListData> {
   ];
 
   /** The filters the URL asks for. */
-  private get filters(): ListFilters {
+  protected override get filters(): ListFilters {
     return filtersFromQuery(this.query);
   }
 
-  protected override willUpdate(changed: PropertyValues): void {
-    super.willUpdate(changed);
-    if (
-      changed.has('query') &&
-      this.isConnected &&
-      this.requested &&
-      !sameRequest(this.filters, this.requested)
-    ) {
-      void this.refresh();
-    }
-  }
-
   protected override async load(signal: AbortSignal): Promise<ListData> {
-    const filters = this.filters;
-    this.requested = filters;
+    const filters = this.requestFilters();
     const [page, queues, reference] = await Promise.all([
       this.api.get<TicketPage>(`${V1}/tickets`, { signal, query: apiQuery(filters) }),
       this.api.get<{ items: Queue[] }>(`${V1}/queues`, { signal }),
@@ -300,10 +266,6 @@ export class TicketsListPage extends GoatflowWidget<ListData> {
     this.owners = first.filter((owner) => rest.every((list) => list.some((o) => o.id === owner.id)));
   }
 
-  private get toast(): TicketsToast | null {
-    return this.renderRoot.querySelector('gf-tickets-toast');
-  }
-
   private clearSelection(): void {
     this.selected = new Map();
     this.bulk = { stateId: '', queueId: '', priorityId: '', ownerId: '', pendingUntil: '' };
@@ -335,14 +297,11 @@ export class TicketsListPage extends GoatflowWidget<ListData> {
       await this.refresh();
     } catch (error) {
       if (isAbortError(error)) return;
-      const fields = fieldErrors(error, (key, params) => this.t(key, params));
+      const fields = this.fieldErrorsOf(error);
       const errors: Record<string, string> = {};
       for (const [path, message] of Object.entries(fields)) errors[path.replace(/^set\./, '')] = message;
       this.bulkErrors = errors;
-      this.toast?.show(
-        this.t('bulk.failed', { message: errorMessage(error, (k, p) => this.t(k, p)) }),
-        'error',
-      );
+      this.toastFailure('bulk.failed', error);
     } finally {
       this.bulkBusy = false;
     }
@@ -360,21 +319,15 @@ export class TicketsListPage extends GoatflowWidget<ListData> {
     key: 'stateId' | 'queueId' | 'priorityId' | 'ownerId',
     options: readonly { id: number; name: string }[],
   ) {
-    const error = this.bulkErrors[key];
-    return html`<div class="field">
-      <label for="bulk-${key}">${this.t(`bulk.${key}`)}</label>
-      <select
-        id="bulk-${key}"
-        data-testid="bulk-${key}"
-        aria-invalid=${error ? 'true' : 'false'}
-        aria-describedby=${error ? `bulk-${key}-error` : nothing}
-        @change=${(e: Event) => this.setBulk(key, (e.target as HTMLSelectElement).value)}
-      >
-        <option value="" ?selected=${this.bulk[key] === ''}>${this.t('bulk.keep')}</option>
-        ${options.map((o) => html`<option value=${o.id} ?selected=${this.bulk[key] === String(o.id)}>${o.name}</option>`)}
-      </select>
-      ${error ? html`<span class="field-error" id="bulk-${key}-error">${error}</span>` : nothing}
-    </div>`;
+    return selectField({
+      id: `bulk-${key}`,
+      label: this.t(`bulk.${key}`),
+      value: this.bulk[key],
+      options,
+      empty: this.t('bulk.keep'),
+      error: this.bulkErrors[key],
+      onChange: (value) => this.setBulk(key, value),
+    });
   }
 
   private renderBulkBar(data: ListData) {
@@ -394,18 +347,13 @@ export class TicketsListPage extends GoatflowWidget<ListData> {
       ${this.renderBulkSelect('stateId', states)}
       ${
         isPending(this.bulkStateType())
-          ? html`<div class="field">
-              <label for="bulk-pendingUntil">${this.t('field.pendingUntil')}</label>
-              <input
-                id="bulk-pendingUntil"
-                type="datetime-local"
-                required
-                aria-invalid=${pendingError ? 'true' : 'false'}
-                .value=${this.bulk.pendingUntil}
-                @change=${(e: Event) => this.setBulk('pendingUntil', (e.target as HTMLInputElement).value)}
-              />
-              ${pendingError ? html`<span class="field-error">${pendingError}</span>` : nothing}
-            </div>`
+          ? pendingUntilField({
+              id: 'bulk-pendingUntil',
+              label: this.t('field.pendingUntil'),
+              value: this.bulk.pendingUntil,
+              error: pendingError,
+              onChange: (value) => this.setBulk('pendingUntil', value),
+            })
           : nothing
       }
       ${this.renderBulkSelect('queueId', queues)} ${this.renderBulkSelect('priorityId', data.reference.priorities)}

@@ -5,21 +5,19 @@
  * queue, priority and message. A 400 shows each field's error next to it; success opens the new ticket.
  * @module
  */
-import { GoatflowWidget, navigate } from '@goatflow/sdk/widget';
+import { navigate } from '@goatflow/sdk/widget';
 import { css, html, nothing, type PropertyValues } from 'lit';
 import '../components/composer.js';
 import type { TicketsComposer } from '../components/composer.js';
 import '../components/customer-picker.js';
+import { pendingUntilField } from '../components/form-fields.js';
 import '../components/toast.js';
-import type { TicketsToast } from '../components/toast.js';
 import { V1 } from '../lib/api.js';
-import { errorMessage, fieldErrors } from '../lib/errors.js';
 import { fromLocalInput } from '../lib/format.js';
-import { MESSAGES } from '../lib/messages.js';
 import { focusHeading } from '../lib/page-focus.js';
 import { userName } from '../lib/people.js';
 import { loadReference, type Reference } from '../lib/reference.js';
-import { ticketsStyles } from '../lib/styles.js';
+import { TicketsPage } from '../lib/tickets-page.js';
 import {
   type ArticleInput,
   type CustomerUser,
@@ -57,16 +55,12 @@ const TICKET_FIELDS = [
   'pendingUntil',
 ];
 
-export class TicketNewPage extends GoatflowWidget<NewTicketData> {
-  static override pluginId = 'tickets';
-  static override messages = MESSAGES;
+export class TicketNewPage extends TicketsPage<NewTicketData> {
   /** The customer's form: no customer, state, type or owner, and the portal's links. */
   static portal = false;
 
   static override properties = {
-    ...GoatflowWidget.properties,
-    params: { attribute: false },
-    query: { attribute: false },
+    ...TicketsPage.properties,
     draft: { state: true },
     customer: { state: true },
     owners: { state: true },
@@ -74,8 +68,6 @@ export class TicketNewPage extends GoatflowWidget<NewTicketData> {
     sending: { state: true },
   };
 
-  declare params: Record<string, string>;
-  declare query: URLSearchParams;
   declare private draft: Draft;
   declare private customer: CustomerUser | null;
   declare private owners: QueueOwner[];
@@ -87,8 +79,6 @@ export class TicketNewPage extends GoatflowWidget<NewTicketData> {
 
   constructor() {
     super();
-    this.params = {};
-    this.query = new URLSearchParams();
     this.draft = {
       title: '',
       queueId: '',
@@ -105,8 +95,7 @@ export class TicketNewPage extends GoatflowWidget<NewTicketData> {
   }
 
   static override styles = [
-    GoatflowWidget.styles,
-    ticketsStyles,
+    TicketsPage.styles,
     css`
       .page {
         display: flex;
@@ -154,10 +143,6 @@ export class TicketNewPage extends GoatflowWidget<NewTicketData> {
     } catch {
       // The owner stays unset: a ticket without one is fine.
     }
-  }
-
-  private get toast(): TicketsToast | null {
-    return this.renderRoot.querySelector('gf-tickets-toast');
   }
 
   private set(key: keyof Draft, value: string): void {
@@ -219,13 +204,10 @@ export class TicketNewPage extends GoatflowWidget<NewTicketData> {
       const ticket = await this.api.post<TicketDetail>(`${V1}/tickets`, body);
       navigate(`${this.portal ? '/portal/tickets' : '/tickets'}/${ticket.id}`);
     } catch (error) {
-      const { form, article } = this.splitErrors(fieldErrors(error, (k, p) => this.t(k, p)));
+      const { form, article } = this.splitErrors(this.fieldErrorsOf(error));
       this.errors = form;
       composer.errors = article;
-      this.toast?.show(
-        this.t('new.failed', { message: errorMessage(error, (k, p) => this.t(k, p)) }),
-        'error',
-      );
+      this.toastFailure('new.failed', error);
       this.focusFirstError();
     } finally {
       this.sending = false;
@@ -324,26 +306,13 @@ export class TicketNewPage extends GoatflowWidget<NewTicketData> {
                 )}
                 ${
                   isPending(this.stateType())
-                    ? html`<div class="field">
-                        <label for="new-pendingUntil">${this.t('field.pendingUntil')}</label>
-                        <input
-                          id="new-pendingUntil"
-                          type="datetime-local"
-                          required
-                          data-testid="new-pendingUntil"
-                          aria-invalid=${pendingError ? 'true' : 'false'}
-                          aria-describedby=${pendingError ? 'new-pendingUntil-error' : nothing}
-                          .value=${this.draft.pendingUntil}
-                          @change=${(e: Event) => this.set('pendingUntil', (e.target as HTMLInputElement).value)}
-                        />
-                        ${
-                          pendingError
-                            ? html`<span class="field-error" id="new-pendingUntil-error" data-testid="new-pendingUntil-error"
-                                >${pendingError}</span
-                              >`
-                            : nothing
-                        }
-                      </div>`
+                    ? pendingUntilField({
+                        id: 'new-pendingUntil',
+                        label: this.t('field.pendingUntil'),
+                        value: this.draft.pendingUntil,
+                        error: pendingError,
+                        onChange: (value) => this.set('pendingUntil', value),
+                      })
                     : nothing
                 }
                 ${this.renderSelect('typeId', reference.types, this.t('field.none'))}

@@ -4,57 +4,17 @@
  * made without `allow-note`, and the reply it sends never names `internal`.
  * @module
  */
-import { GoatflowWidget } from '@goatflow/sdk/widget';
-import { css, html, nothing, type PropertyValues } from 'lit';
+import { css, html, nothing } from 'lit';
 import '../components/composer.js';
-import type { TicketsComposer } from '../components/composer.js';
 import '../components/timeline.js';
 import '../components/toast.js';
-import type { TicketsToast } from '../components/toast.js';
-import { V1 } from '../lib/api.js';
-import { errorMessage, fieldErrors } from '../lib/errors.js';
 import { formatDateTime } from '../lib/format.js';
-import { MESSAGES } from '../lib/messages.js';
-import { focusHeading } from '../lib/page-focus.js';
-import { ticketsStyles } from '../lib/styles.js';
-import type { Article, ArticleInput, TicketDetail } from '../lib/types.js';
+import { type TicketThread, TicketThreadPage } from '../lib/ticket-thread-page.js';
+import type { ArticleInput } from '../lib/types.js';
 
-interface PortalTicket {
-  ticket: TicketDetail;
-  articles: Article[];
-}
-
-export class PortalDetailPage extends GoatflowWidget<PortalTicket> {
-  static override pluginId = 'tickets';
-  static override messages = MESSAGES;
-
-  static override properties = {
-    ...GoatflowWidget.properties,
-    params: { attribute: false },
-    query: { attribute: false },
-    sending: { state: true },
-    composerErrors: { state: true },
-  };
-
-  declare params: Record<string, string>;
-  declare query: URLSearchParams;
-  declare private sending: boolean;
-  declare private composerErrors: Record<string, string>;
-
-  private loadedId: string | undefined;
-  private focusedId: string | undefined;
-
-  constructor() {
-    super();
-    this.params = {};
-    this.query = new URLSearchParams();
-    this.sending = false;
-    this.composerErrors = {};
-  }
-
+export class PortalDetailPage extends TicketThreadPage<TicketThread> {
   static override styles = [
-    GoatflowWidget.styles,
-    ticketsStyles,
+    TicketThreadPage.styles,
     css`
       .page {
         display: flex;
@@ -92,66 +52,17 @@ export class PortalDetailPage extends GoatflowWidget<PortalTicket> {
     `,
   ];
 
-  protected override willUpdate(changed: PropertyValues): void {
-    super.willUpdate(changed);
-    if (
-      changed.has('params') &&
-      this.isConnected &&
-      this.loadedId !== undefined &&
-      this.params.id !== this.loadedId
-    ) {
-      this.composerErrors = {};
-      this.toast?.clear();
-      void this.refresh();
-    }
+  protected override load(signal: AbortSignal): Promise<TicketThread> {
+    return this.loadThread(signal);
   }
 
-  protected override async load(signal: AbortSignal): Promise<PortalTicket> {
-    const id = this.params.id ?? '';
-    this.loadedId = id;
-    const base = `${V1}/tickets/${encodeURIComponent(id)}`;
-    const [ticket, articles] = await Promise.all([
-      this.api.get<TicketDetail>(base, { signal }),
-      this.api.get<{ items: Article[] }>(`${base}/articles`, { signal }),
-    ]);
-    return { ticket, articles: articles.items };
+  /** A customer's reply never names `internal`. */
+  protected override articleOf(input: ArticleInput): ArticleInput {
+    const { internal: _never, ...reply } = input;
+    return reply;
   }
 
-  protected override updated(changed: PropertyValues): void {
-    super.updated(changed);
-    if (this.state === 'ready' && this.focusedId !== this.loadedId && focusHeading(this.renderRoot)) {
-      this.focusedId = this.loadedId;
-    }
-  }
-
-  private get toast(): TicketsToast | null {
-    return this.renderRoot.querySelector('gf-tickets-toast');
-  }
-
-  private readonly onCompose = async (event: CustomEvent<ArticleInput>): Promise<void> => {
-    const ticket = this.data?.ticket;
-    if (!ticket) return;
-    const composer = event.target as TicketsComposer;
-    const { internal: _never, ...reply } = event.detail;
-    this.sending = true;
-    this.composerErrors = {};
-    try {
-      await this.api.post(`${V1}/tickets/${ticket.id}/articles`, reply);
-      composer.reset();
-      this.toast?.show(this.t('detail.replySent'));
-      await this.refresh();
-    } catch (error) {
-      this.composerErrors = fieldErrors(error, (k, p) => this.t(k, p));
-      this.toast?.show(
-        this.t('detail.sendFailed', { message: errorMessage(error, (k, p) => this.t(k, p)) }),
-        'error',
-      );
-    } finally {
-      this.sending = false;
-    }
-  };
-
-  protected override renderContent({ ticket, articles }: PortalTicket) {
+  protected override renderContent({ ticket, articles }: TicketThread) {
     return html`<div class="page">
         <header>
           <span class="tn">${this.t('detail.tn', { tn: ticket.tn })}</span>

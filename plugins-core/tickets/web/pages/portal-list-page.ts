@@ -3,22 +3,15 @@
  * when they have company access), open or closed, newest change first, with search; page and filter in the URL.
  * @module
  */
-import { GoatflowWidget, navigate } from '@goatflow/sdk/widget';
+import { navigate } from '@goatflow/sdk/widget';
 import { css, html, type PropertyValues } from 'lit';
 import '../components/pagination.js';
 import '../components/table.js';
 import { V1 } from '../lib/api.js';
 import { formatTotal } from '../lib/format.js';
-import {
-  apiQuery,
-  filtersFromQuery,
-  type ListFilters,
-  queryFromFilters,
-  sameRequest,
-} from '../lib/list-query.js';
-import { MESSAGES } from '../lib/messages.js';
+import { apiQuery, filtersFromQuery, type ListFilters, queryFromFilters } from '../lib/list-query.js';
 import { focusHeading } from '../lib/page-focus.js';
-import { ticketsStyles } from '../lib/styles.js';
+import { TicketListPage } from '../lib/ticket-list-page.js';
 import type { StateType, TicketPage } from '../lib/types.js';
 
 /** The portal's two views of state: what is still being worked on, and what is done. */
@@ -35,31 +28,11 @@ function showOf(filters: ListFilters): Show {
   return 'all';
 }
 
-export class PortalListPage extends GoatflowWidget<TicketPage> {
-  static override pluginId = 'tickets';
-  static override messages = MESSAGES;
-
-  static override properties = {
-    ...GoatflowWidget.properties,
-    params: { attribute: false },
-    query: { attribute: false },
-  };
-
-  declare params: Record<string, string>;
-  declare query: URLSearchParams;
-
-  private requested: ListFilters | undefined;
+export class PortalListPage extends TicketListPage<TicketPage> {
   private focused = false;
 
-  constructor() {
-    super();
-    this.params = {};
-    this.query = new URLSearchParams();
-  }
-
   static override styles = [
-    GoatflowWidget.styles,
-    ticketsStyles,
+    TicketListPage.styles,
     css`
       .page {
         display: flex;
@@ -86,7 +59,7 @@ export class PortalListPage extends GoatflowWidget<TicketPage> {
   ];
 
   /** The portal filters by state and search only; everything else the URL might say is ignored. */
-  private get filters(): ListFilters {
+  protected override get filters(): ListFilters {
     const all = filtersFromQuery(this.query);
     const mine = filtersFromQuery(new URLSearchParams());
     return {
@@ -99,21 +72,8 @@ export class PortalListPage extends GoatflowWidget<TicketPage> {
     };
   }
 
-  protected override willUpdate(changed: PropertyValues): void {
-    super.willUpdate(changed);
-    if (
-      changed.has('query') &&
-      this.isConnected &&
-      this.requested &&
-      !sameRequest(this.filters, this.requested)
-    ) {
-      void this.refresh();
-    }
-  }
-
   protected override load(signal: AbortSignal): Promise<TicketPage> {
-    const filters = this.filters;
-    this.requested = filters;
+    const filters = this.requestFilters();
     return this.api.get<TicketPage>(`${V1}/tickets`, { signal, query: apiQuery(filters) });
   }
 

@@ -4,12 +4,10 @@
  * dashboard refreshes it every minute.
  * @module
  */
-import { GoatflowWidget } from '@goatflow/sdk/widget';
 import { css, html } from 'lit';
 import { V1 } from '../lib/api.js';
 import { formatNumber } from '../lib/format.js';
-import { MESSAGES } from '../lib/messages.js';
-import { ticketsStyles } from '../lib/styles.js';
+import { TicketsWidget } from '../lib/tickets-widget.js';
 import type { Queue, StateType } from '../lib/types.js';
 
 /** The columns: each is one or more state types counted together. */
@@ -19,13 +17,9 @@ const COLUMNS: readonly { key: string; types: readonly StateType[] }[] = [
   { key: 'pending', types: ['pending_reminder', 'pending_auto'] },
 ];
 
-export class TicketsQueueStatus extends GoatflowWidget<Queue[]> {
-  static override pluginId = 'tickets';
-  static override messages = MESSAGES;
-
+export class TicketsQueueStatus extends TicketsWidget<Queue[]> {
   static override styles = [
-    GoatflowWidget.styles,
-    ticketsStyles,
+    TicketsWidget.styles,
     css`
       td.count,
       th.count {

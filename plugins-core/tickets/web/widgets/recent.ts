@@ -5,12 +5,10 @@
  * @module
  */
 import type { ApiSession } from '@goatflow/sdk';
-import { GoatflowWidget } from '@goatflow/sdk/widget';
 import { css, html } from 'lit';
 import { V1 } from '../lib/api.js';
 import { formatDateTime } from '../lib/format.js';
-import { MESSAGES } from '../lib/messages.js';
-import { ticketsStyles } from '../lib/styles.js';
+import { TicketsWidget } from '../lib/tickets-widget.js';
 import type { TicketPage } from '../lib/types.js';
 
 /** How many tickets the widget lists. */
@@ -22,13 +20,9 @@ interface Recent {
   base: '/tickets' | '/portal/tickets';
 }
 
-export class TicketsRecent extends GoatflowWidget<Recent> {
-  static override pluginId = 'tickets';
-  static override messages = MESSAGES;
-
+export class TicketsRecent extends TicketsWidget<Recent> {
   static override styles = [
-    GoatflowWidget.styles,
-    ticketsStyles,
+    TicketsWidget.styles,
     css`
       ul {
         margin: 0;

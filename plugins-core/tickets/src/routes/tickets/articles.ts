@@ -33,6 +33,11 @@ async function addArticle(ticketId: number, body: ArticleCreate, ctx: HandlerCon
     throw invalidField('internal', 'customers cannot write internal notes', 'not_allowed');
   }
   if (ticket.stateType === 'merged') throw mergedConflict(ticketId);
+  if (customer && ticket.customerUserId !== ctx.user?.id) {
+    throw forbidden(
+      `you may not reply to ticket ${ticketId}: only its own customer may; you see it through your company`,
+    );
+  }
   if (!customer && body.internal && !ticket.canNote) {
     throw forbidden(`you may not add notes to ticket ${ticketId}: it needs note or rw in its queue's group`);
   }
@@ -81,7 +86,8 @@ export const articleRoutes = {
     tags: TICKET_TAGS,
     summary: 'Adds a reply or an internal note, with attachments',
     description:
-      'A reply needs rw in the queue (customers may reply to their tickets); an internal note needs note or rw, ' +
+      "A reply needs rw in the queue (customers may reply to their own tickets, not to colleagues' they see " +
+      'through company access: 403); an internal note needs note or rw, ' +
       'and customers cannot write one (400 naming `body.internal`). Attachments travel as base64 (bodies up to ' +
       '15 MiB); one larger than the setting maxAttachmentBytes is a 413 naming it.',
     status: 201,

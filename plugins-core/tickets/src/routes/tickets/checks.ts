@@ -13,12 +13,14 @@ import { CHECK_REFERENCES, type ReferenceRow } from '../../sql/tickets/reference
 /** A ticket as a write checks it. */
 export interface TicketCheck {
   id: number;
+  tn: string;
   canRw: boolean;
   canNote: boolean;
   queueId: number;
   stateType: string;
   pendingUntil: unknown;
   changedAt: unknown;
+  customerUserId: number | null;
 }
 
 /** The state types that need `pendingUntil`. */
@@ -37,7 +39,12 @@ export async function visibleTickets(
   return new Map(
     rows.map((r) => [
       Number(r.id),
-      { ...(r as unknown as TicketCheck), id: Number(r.id), queueId: Number(r.queueId) },
+      {
+        ...(r as unknown as TicketCheck),
+        id: Number(r.id),
+        queueId: Number(r.queueId),
+        customerUserId: r.customerUserId === null ? null : Number(r.customerUserId),
+      },
     ]),
   );
 }
@@ -180,7 +187,7 @@ export async function checkReferences(
 
 /**
  * A pending state needs a time: `body.<prefix>pendingUntil` is `required` when the resulting state is pending
- * and neither the body nor the ticket has one.
+ * and neither the body nor the ticket has one, and `not_allowed` when the body gives one for any other state.
  * @param stateType - the state type the ticket will have
  * @param given - `pendingUntil` of the body (`undefined` = not given)
  * @param current - the ticket's `pending_until` now (creating: none)
@@ -192,7 +199,17 @@ export function requirePendingTime(
   current: unknown,
   prefix = '',
 ): void {
-  if (stateType === null || !PENDING_TYPES.includes(stateType)) return;
+  if (stateType === null || !PENDING_TYPES.includes(stateType)) {
+    // A time for a state that waits for none would be dropped: say so rather than answer as if it were kept.
+    if (given !== undefined && given !== null) {
+      throw invalidField(
+        `${prefix}pendingUntil`,
+        `a ${stateType ?? 'non-pending'} state has no pending time; choose a pending state or leave pendingUntil out`,
+        'not_allowed',
+      );
+    }
+    return;
+  }
   const effective = given === undefined ? current : given;
   if (effective === null || effective === undefined) {
     throw invalidField(`${prefix}pendingUntil`, `a ${stateType} state needs pendingUntil`, 'required');

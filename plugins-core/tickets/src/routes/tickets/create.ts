@@ -5,11 +5,18 @@
  * @module
  */
 import { type HandlerContext, invalidInput, reply, route } from '@goatflow/sdk';
-import { conflictOnRace, type TicketCreate, ticketCreate, ticketDetail } from '../../api/schemas.js';
+import {
+  conflictOnRace,
+  forbidden,
+  type TicketCreate,
+  ticketCreate,
+  ticketWritten,
+} from '../../api/schemas.js';
 import { articleAdded, ticketCreated } from '../../events/ticket-events.js';
 import { readSettings } from '../../settings.js';
 import { INSERT_FIRST_ARTICLE } from '../../sql/tickets/articles.js';
 import { INSERT_TICKET } from '../../sql/tickets/create.js';
+import type { ReferenceRow } from '../../sql/tickets/references.js';
 import { checkReferences, requirePendingTime } from './checks.js';
 import { findTicket } from './read-ticket.js';
 import { TICKET_TAGS } from './tags.js';
@@ -35,6 +42,28 @@ function checkCustomerFields(body: TicketCreate): void {
   if (issues.length) throw invalidInput(issues);
 }
 
+/** The fields of a new ticket that decide its handling: setting them is changing a ticket, which needs rw. */
+const RW_FIELDS = ['stateId', 'ownerId', 'responsibleId'] as const;
+
+/**
+ * Refuses (403) what the queue's keys do not allow beyond creating: an internal note needs note or rw, setting
+ * state, owner or responsible needs rw (design 2.3). The insert checks the same rights again.
+ */
+function checkAgentRights(body: TicketCreate, refs: ReferenceRow): void {
+  if (body.article.internal && !refs.canNote) {
+    throw forbidden(
+      `you may not write internal notes in queue ${body.queueId}: it needs note or rw in its group`,
+    );
+  }
+  const set = RW_FIELDS.filter((f) => body[f] !== undefined);
+  if (set.length && !refs.canRw) {
+    throw forbidden(
+      `you may not set ${set.join(', ')} in queue ${body.queueId}: it needs rw in its group; leave ` +
+        `${set.length > 1 ? 'them' : 'it'} out and an agent with rw will`,
+    );
+  }
+}
+
 async function createTicket(body: TicketCreate, ctx: HandlerContext) {
   const { host } = ctx;
   if (ctx.user?.type === 'customer') checkCustomerFields(body);
@@ -51,6 +80,7 @@ async function createTicket(body: TicketCreate, ctx: HandlerContext) {
     },
     { queues: [body.queueId], queueUse: 'create', defaultState: true },
   );
+  checkAgentRights(body, refs);
   requirePendingTime(refs.stateType, body.pendingUntil, null);
   const settings = await readSettings(ctx);
   const attachments = prepareAttachments(
@@ -66,7 +96,7 @@ async function createTicket(body: TicketCreate, ctx: HandlerContext) {
           params: [
             body.title,
             body.queueId,
-            refs.stateId,
+            body.stateId ?? null, // null: the default new state, which needs no rw
             body.priorityId,
             body.typeId ?? null,
             body.ownerId ?? null,
@@ -78,7 +108,13 @@ async function createTicket(body: TicketCreate, ctx: HandlerContext) {
         },
         {
           sql: INSERT_FIRST_ARTICLE,
-          params: [body.article.internal, body.article.subject ?? null, body.article.body, attachments],
+          params: [
+            body.article.internal,
+            body.article.subject ?? null,
+            body.article.body,
+            attachments,
+            body.queueId,
+          ],
           expect: 'one',
         },
       ],
@@ -100,14 +136,15 @@ export const createRoutes = {
     summary: 'Creates a ticket with its first article',
     description:
       'Agents need create or rw in the queue; customers create in customer-selectable queues, for themselves, and ' +
-      'may set only title, queue, priority, type and the article. A queue you do not see is a 400 naming ' +
+      'may set only title, queue, priority, type and the article. Setting state, owner or responsible needs rw, an ' +
+      'internal note note or rw (else 403). A queue you do not see is a 400 naming ' +
       '`body.queueId`. Attachments travel as base64 (bodies up to 15 MiB). If you may create in the queue but ' +
       'not see its tickets, the answer carries only `id` and `tn`.',
     status: 201,
     errors: [403, 409, 413],
     maxBodyBytes: ARTICLE_BODY_BYTES,
     body: ticketCreate,
-    response: ticketDetail,
+    response: ticketWritten,
     handler: ({ body }, ctx) => createTicket(body, ctx),
   }),
 };

@@ -1,6 +1,7 @@
 /**
  * `POST /tickets/:id/merge`: the ticket is merged into `targetId` (its articles move there), with history on
- * both and a `ticket.updated` event per changed field. Both need `rw`; neither may be merged already.
+ * both and a `ticket.updated` event per changed field. Both need `rw`; neither may be merged already; both have
+ * the same customer user (or none), since the articles move and a customer sees every reply on their ticket.
  * @module
  */
 import { route } from '@goatflow/sdk';
@@ -29,7 +30,8 @@ export const mergeRoutes = {
     summary: 'Merges the ticket into another one',
     description:
       'The ticket gets the merged state and points at the target; its articles move to the target. Needs rw on ' +
-      'both. A target you do not see is a 400 naming `body.targetId`. Answers the target.',
+      'both, and both must have the same customer user (or none): else a 400 naming `body.targetId` ' +
+      '(`other_customer`). A target you do not see is a 400 naming `body.targetId`. Answers the target.',
     errors: [403, 409],
     params: idParams,
     body: ticketMerge,
@@ -58,10 +60,19 @@ export const mergeRoutes = {
           'invalid',
         );
       }
+      // The source's articles move to the target: across customers they would show one customer another's mail.
+      if (source.customerUserId !== target.customerUserId) {
+        throw invalidField(
+          'targetId',
+          `ticket ${targetId} belongs to another customer than ticket ${id}; only tickets of the same customer ` +
+            '(or both without one) can be merged',
+          'other_customer',
+        );
+      }
       await conflictOnRace(() =>
         host.db.transaction(
           [
-            { sql: LOCK_TICKETS, params: [[id, targetId], null], expect: 'one' },
+            { sql: LOCK_TICKETS, params: [[id, targetId], null, null], expect: 'one' },
             { sql: MERGE_TICKET, params: [id, targetId], expect: 'some' },
           ],
           { events: [ticketUpdated(1)] },

@@ -13,11 +13,11 @@ import {
   idParams,
   invalidField,
   type TicketUpdate,
-  ticketDetail,
   ticketUpdate,
+  ticketWritten,
 } from '../../api/schemas.js';
 import { MAX_EVENTS_PER_WRITE, ticketUpdated } from '../../events/ticket-events.js';
-import { LOCK_TICKETS, UPDATE_TICKETS } from '../../sql/tickets/update.js';
+import { CONFIRM_UPDATED, LOCK_TICKETS, UPDATE_TICKETS } from '../../sql/tickets/update.js';
 import {
   checkReferences,
   PENDING_TYPES,
@@ -25,7 +25,7 @@ import {
   type TicketCheck,
   ticketsForChange,
 } from './checks.js';
-import { readTicket } from './read-ticket.js';
+import { findTicket } from './read-ticket.js';
 import { iso } from './rows.js';
 import { TICKET_TAGS } from './tags.js';
 
@@ -85,8 +85,9 @@ async function applyChange(
   const { results } = await conflictOnRace(() =>
     host.db.transaction(
       [
-        { sql: LOCK_TICKETS, params: [ids, ifUnchangedSince ?? null], expect: 'one' },
+        { sql: LOCK_TICKETS, params: [ids, ifUnchangedSince ?? null, JSON.stringify(patch)], expect: 'one' },
         { sql: UPDATE_TICKETS, params: [ids, JSON.stringify(patch)] },
+        { sql: CONFIRM_UPDATED, params: [ids], expect: 'one' },
       ],
       { events: [ticketUpdated(1)] },
     ),
@@ -104,16 +105,19 @@ export const updateRoutes = {
     description:
       'Needs rw in the queue; a move also needs move_into (or rw) in the target queue; an owner must hold owner ' +
       'or rw there. Send the `changedAt` you saw as `ifUnchangedSince` to get a 409 instead of overwriting ' +
-      "someone else's change.",
+      "someone else's change. A move into a queue you may move into but not see answers only `id`, `tn` and " +
+      '`moved: true`.',
     errors: [403, 409],
     params: idParams,
     body: ticketUpdate,
-    response: ticketDetail,
+    response: ticketWritten,
     handler: async ({ params, body }, { host }) => {
       const { ifUnchangedSince, ...patch } = body;
       const tickets = await ticketsForChange(host, [params.id]);
       await applyChange(host, tickets, patch, ifUnchangedSince, '');
-      return readTicket(host, params.id);
+      // A move into a queue the caller may move into but not read takes the ticket out of their sight.
+      const ticket = await findTicket(host, params.id);
+      return ticket ?? { id: params.id, tn: tickets[0]!.tn, moved: true as const };
     },
   }),
   bulkUpdateTickets: route({

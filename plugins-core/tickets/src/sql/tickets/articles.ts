@@ -1,7 +1,7 @@
 /**
  * Adding an article: the article, its attachments, a history row for each, and the ticket's `changed_at`, in
  * one statement answering the `article.added` event's payload (ids only). The right sits in the statement: an
- * internal note needs `can_note`, a reply `can_rw` (a customer may reply to any ticket they see); without it the
+ * internal note needs `can_note`, a reply `can_rw` (or being the ticket's customer); without it the
  * statement inserts nothing and its `expect: 'one'` fails the transaction.
  * @module
  */
@@ -40,25 +40,27 @@ touch as (
     from art
     join ticket_scope s on s.id = art.ticket_id
     cross join goatflow.acting_user a
-   where x.id = art.ticket_id and (s.can_rw or s.can_note or a.type = 'customer'))
+   where x.id = art.ticket_id and (s.can_rw or s.can_note or s.customer_user_id = a.id))
 select art.ticket_id::int as "ticketId", art.id::int as "articleId", art.internal, art.sender_type as "senderType",
        art.author_user_id as "actorUserId"
   from art`;
 }
 
 /**
- * Adds an article to ticket `$5` when the acting user may: a note with `can_note`, a reply with `can_rw`, or as
- * a customer who sees the ticket (customers never write internal notes: `ticket_scope` gives them no flags).
+ * Adds an article to ticket `$5` when the acting user may: a note with `can_note`, a reply with `can_rw` or as
+ * the ticket's customer (design 2.3; a colleague who sees it through company access may not; customers never
+ * write internal notes: `ticket_scope` gives them no flags).
  */
 export const INSERT_ARTICLE = insertArticle(`
   select s.id from ticket_scope s cross join goatflow.acting_user a
    where s.id = $5::bigint and s.state_type <> 'merged'
-     and case when $1::boolean then s.can_note else s.can_rw or a.type = 'customer' end`);
+     and case when $1::boolean then s.can_note else s.can_rw or s.customer_user_id = a.id end`);
 
 /**
- * The first article of a ticket created earlier in the same transaction (`currval` of the ticket ids is this
- * session's, so a concurrent creation cannot be mistaken for it). Creating needed `can_create`, checked by the
- * statement that inserted the ticket; a creator without `ro` may not see the ticket, so this does not read it
- * through `ticket_scope`.
+ * The first article of a ticket created earlier in the same transaction in queue `$5` (`currval` of the ticket
+ * ids is this session's, so a concurrent creation cannot be mistaken for it). A creator without `ro` may not see
+ * the ticket, so the rights come from `queue_scope`: `can_create` again, and `can_note` for an internal note.
  */
-export const INSERT_FIRST_ARTICLE = insertArticle(`select currval('tickets_id_seq') as id`);
+export const INSERT_FIRST_ARTICLE = insertArticle(`
+  select currval('tickets_id_seq') as id from queue_scope q
+   where q.id = $5::int and q.can_create and (not $1::boolean or q.can_note)`);

@@ -1,7 +1,8 @@
 /**
  * Merging ticket `$1` into ticket `$2`: the source takes the `merged` state and points at the target, its
  * articles and attachments move to the target, and both get history rows. Locked first with `LOCK_TICKETS`
- * (both need `can_rw` and neither may be merged already); the statement checks `can_rw` on both again and
+ * (both need `can_rw` and neither may be merged already); the statement checks `can_rw` on both again, and
+ * that both have the same customer user (or none: articles must not move to another customer's ticket), and
  * answers one row per changed field per ticket (`ticket.updated`: the source's `state` and `merged_into`, the
  * target's `merged_from`).
  * @module
@@ -10,11 +11,12 @@
 /** `$1` source ticket, `$2` target ticket. */
 export const MERGE_TICKET = `
 with src as (
-  select t.id, t.tn, t.state_id from tickets t join ticket_scope s on s.id = t.id and s.can_rw
+  select t.id, t.tn, t.state_id, t.customer_user_id from tickets t join ticket_scope s on s.id = t.id and s.can_rw
    where t.id = $1::bigint and t.state_type <> 'merged'),
 tgt as (
   select t.id, t.tn from tickets t join ticket_scope s on s.id = t.id and s.can_rw
-   where t.id = $2::bigint and t.state_type <> 'merged' and t.id <> $1::bigint),
+   where t.id = $2::bigint and t.state_type <> 'merged' and t.id <> $1::bigint
+     and t.customer_user_id is not distinct from (select src.customer_user_id from src)),
 merged as (
   select st.id, st.name from states st where st.type = 'merged' order by st.valid desc, st.id limit 1),
 upd as (

@@ -24,8 +24,9 @@ select ${SUMMARY_COLUMNS}, t.merged_into_id as "mergedIntoId", t.can_rw as "canR
  * checks need.
  */
 export const CHECK_TICKETS = `
-select t.id, t.can_rw as "canRw", t.can_note as "canNote", t.queue_id as "queueId", t.state_type as "stateType",
-       t.pending_until as "pendingUntil", t.changed_at as "changedAt"
+select t.id, t.tn, t.can_rw as "canRw", t.can_note as "canNote", t.queue_id as "queueId",
+       t.state_type as "stateType", t.pending_until as "pendingUntil", t.changed_at as "changedAt",
+       t.customer_user_id as "customerUserId"
   from ticket_scope t
  where t.id = any($1::bigint[])`;
 

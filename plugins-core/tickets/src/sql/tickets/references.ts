@@ -7,16 +7,21 @@
  * @module
  */
 
+/**
+ * Whether agent `user` holds `owner` or `rw` in the group of queue `queue` (both SQL expressions). The writes
+ * use it in their own statements too, so a key revoked after the handler's check refuses the write.
+ */
+export const mayOwnIn = (user: string, queue: string) => `exists (select 1 from queue_scope oq
+                              join goatflow.group_permissions og on og.group_id = oq.group_id
+                             where oq.id = ${queue} and og.user_id = ${user}
+                               and og.permission_key in ('owner', 'rw'))`;
+
 /** Whether agent `$n` may own tickets in every queue of `$8` (int[]). */
 const mayOwn = (user: string) => `(not exists (
-         select 1 from unnest($8::int[]) as r(queue_id)
-          where not exists (select 1 from queue_scope q
-                              join goatflow.group_permissions g on g.group_id = q.group_id
-                             where q.id = r.queue_id and g.user_id = ${user}
-                               and g.permission_key in ('owner', 'rw'))))`;
+         select 1 from unnest($8::int[]) as r(queue_id) where not ${mayOwnIn(user, 'r.queue_id')}))`;
 
-/** An active agent. */
-const agent = (user: string) =>
+/** An active agent (`user`: an SQL expression). */
+export const agent = (user: string) =>
   `exists (select 1 from goatflow.users u where u.id = ${user} and u.active and u.type = 'agent')`;
 
 /**
@@ -25,7 +30,7 @@ const agent = (user: string) =>
  */
 export const CHECK_REFERENCES = `
 select q.id as "queueId", q.valid as "queueValid", q.can_create as "canCreate",
-       q.can_move_into as "canMoveInto",
+       q.can_move_into as "canMoveInto", q.can_rw as "canRw", q.can_note as "canNote",
        st.id as "stateId", st.valid as "stateValid", st.type as "stateType",
        pr.id as "priorityId", pr.valid as "priorityValid",
        ty.id as "typeId", ty.valid as "typeValid",
@@ -46,6 +51,8 @@ export interface ReferenceRow {
   queueValid: boolean | null;
   canCreate: boolean | null;
   canMoveInto: boolean | null;
+  canRw: boolean | null;
+  canNote: boolean | null;
   stateId: number | null;
   stateValid: boolean | null;
   stateType: string | null;

@@ -6,20 +6,50 @@
  * row per changed field per ticket: the `ticket.updated` events.
  * @module
  */
+import { agent, mayOwnIn } from './references.js';
+
+/** A patch field of `c.j` that names a user (not absent, not null) may go to `user` in queue `queue`. */
+const ownerOk = (field: string, queue: string) => `(c.j->>'${field}' is null
+          or (${agent(`(c.j->>'${field}')::int`)} and ${mayOwnIn(`(c.j->>'${field}')::int`, queue)}))`;
 
 /**
  * One row when all tickets `$1` (bigint[]) are locked with `can_rw`, unmerged and, unless `$2` is null, unchanged
- * since `$2` (compared at the millisecond precision the API shows).
+ * since `$2` (compared at the millisecond precision the API shows), and every reference of the patch `$3` (jsonb,
+ * as {@link UPDATE_TICKETS} takes it; `{}` for none) still holds: a target queue that is valid with
+ * `can_move_into` (or the ticket's own), a valid state other than `merged`, a valid priority and type, an active
+ * customer user the caller sees, and owner and responsible active agents with `owner` or `rw` in the group of the
+ * queue each ticket will be in. These are the handler's checks again, in the statement, so a key or state
+ * revoked in between is a 409 rather than a silently different write.
  */
 export const LOCK_TICKETS = `
-with locked as (
+with c as (select coalesce($3::jsonb, '{}'::jsonb) as j),
+locked as (
   select t.id
     from tickets t
     join ticket_scope s on s.id = t.id and s.can_rw
+    cross join c
    where t.id = any($1::bigint[]) and t.state_type <> 'merged'
      and ($2::timestamptz is null or date_trunc('milliseconds', t.changed_at) <= $2::timestamptz)
+     and (not c.j ? 'queueId'
+          or exists (select 1 from queue_scope q where q.id = (c.j->>'queueId')::int and q.valid
+                        and (q.can_move_into or q.id = t.queue_id)))
+     and ${ownerOk('ownerId', "coalesce((c.j->>'queueId')::int, t.queue_id)")}
+     and ${ownerOk('responsibleId', "coalesce((c.j->>'queueId')::int, t.queue_id)")}
      for update of t)
-select count(*)::int as locked from locked having count(*) = cardinality($1::bigint[])`;
+select count(*)::int as locked
+  from locked cross join c
+ where (not c.j ? 'stateId'
+        or exists (select 1 from states st where st.id = (c.j->>'stateId')::int and st.valid
+                      and st.type <> 'merged'))
+   and (not c.j ? 'priorityId'
+        or exists (select 1 from priorities pr where pr.id = (c.j->>'priorityId')::int and pr.valid))
+   and (c.j->>'typeId' is null
+        or exists (select 1 from ticket_types ty where ty.id = (c.j->>'typeId')::int and ty.valid))
+   and (c.j->>'customerUserId' is null
+        or exists (select 1 from customer_user_scope cu where cu.user_id = (c.j->>'customerUserId')::int
+                      and cu.active))
+ group by c.j
+having count(*) = cardinality($1::bigint[])`;
 
 /** A user's login for the history, or the id when the user is not visible. */
 const login = (column: string) =>
@@ -35,7 +65,9 @@ export const instantText = (column: string) => `(to_jsonb(${column}) #>> '{}')`;
  * Applies the patch `$2` (jsonb with the API's field names: title, queueId, stateId, priorityId, typeId, ownerId,
  * responsibleId, customerUserId, pendingUntil, locked; a key present with null clears the field) to tickets `$1`
  * (bigint[]). A move needs `can_move_into` on the target queue; a state must be valid and not `merged`; leaving
- * the pending states clears `pending_until`; a new customer user brings their company.
+ * the pending states clears `pending_until`; a new customer user brings their company. A state or customer user
+ * that no longer holds leaves the ticket untouched rather than half-changed; {@link LOCK_TICKETS}, run first,
+ * has already refused the whole write then.
  */
 export const UPDATE_TICKETS = `
 with c as (select $2::jsonb as j),
@@ -69,8 +101,10 @@ upd as (
     cross join goatflow.acting_user a
     join ticket_scope s on s.can_rw
     left join states st on st.id = (c.j->>'stateId')::int and st.valid and st.type <> 'merged'
-    left join customer_user_scope cu on cu.user_id = (c.j->>'customerUserId')::int
+    left join customer_user_scope cu on cu.user_id = (c.j->>'customerUserId')::int and cu.active
    where s.id = t.id and t.id = any($1::bigint[])
+     and (not c.j ? 'stateId' or st.id is not null)
+     and (c.j->>'customerUserId' is null or cu.user_id is not null)
      and (not c.j ? 'queueId'
           or exists (select 1 from queue_scope q where q.id = (c.j->>'queueId')::int and q.valid
                         and (q.can_move_into or q.id = t.queue_id)))
@@ -108,3 +142,17 @@ hist as (
 select hist.ticket_id::int as "ticketId", hist.action as field, hist.actor_user_id as "actorUserId"
   from hist
  order by hist.ticket_id, hist.action`;
+
+/**
+ * One row when every ticket `$1` (bigint[]) was changed by {@link UPDATE_TICKETS} in this transaction (its
+ * `changed_at` is the transaction's `now()`). {@link LOCK_TICKETS} checks the references with the snapshot of
+ * its start; a key or customer user revoked while it waited for the row locks is seen by the update, which then
+ * leaves the ticket alone: this turns that into a rolled-back 409 instead of a 200 that changed nothing. Read
+ * through `queue_scope`, which shows a queue for any key, so a ticket just moved out of sight still counts.
+ */
+export const CONFIRM_UPDATED = `
+select count(*)::int as updated
+  from tickets t
+  join queue_scope q on q.id = t.queue_id
+ where t.id = any($1::bigint[]) and t.changed_at = now()
+having count(*) = cardinality($1::bigint[])`;
