@@ -2,7 +2,7 @@
  * The benchmark's baseline for `GET /api/v1/tickets`: the tickets plugin's list handler without the platform. It
  * is express 5 (the kernel's HTTP stack) with a `pg.Pool` of 4 (the kernel's pool for plugin SQL), and it does
  * what the plugin does per request — the same query schema, the same SQL builder, the same row mapping — with
- * the same begin / bind (role, search path, statement timeout, user) / statement / commit as the kernel's
+ * the same begin / bind (role, search path, statement timeout, user, JIT off) / statement / commit as the kernel's
  * `db.query`. What it leaves out is what the comparison measures: the session check, the route lookup, the gRPC
  * round trips to the plugin process, the SQL guard and the response check.
  *
@@ -54,7 +54,8 @@ app.get('/api/v1/tickets', async (req, res) => {
     await client.query('begin');
     await client.query(
       `select set_config('role', $1, true), set_config('search_path', $2, true),
-              set_config('statement_timeout', $3, true), set_config('goatflow.user_id', $4, true)`,
+              set_config('statement_timeout', $3, true), set_config('goatflow.user_id', $4, true),
+              set_config('jit', 'off', true)`,
       bind,
     );
     const { rows } = await client.query<TicketListRow>(sql, params);

@@ -10,7 +10,8 @@
  * Environment: BENCH_TICKETS (1000000), BENCH_DB (gf_bench_tickets), BENCH_RESEED=1 (seed again),
  * BENCH_REQUESTS (2000 per case), BENCH_WARMUP_MS (10000 per case), BENCH_CASE_MAX_MS (120000: a slower case
  * measures fewer requests), BENCH_CANNON_SECONDS (20),
- * BENCH_CANNON_CONNECTIONS (8), BENCH_ROUNDS (3 bare/plugin pairs).
+ * BENCH_CANNON_CONNECTIONS (8), BENCH_ROUNDS (3 bare/plugin pairs), BENCH_PARTS (latency,throughput: one of them
+ * alone reruns just that part).
  *
  * Each case and each throughput run also reports the CPUs other processes used meanwhile (cpu-meter.ts): this
  * process (the kernel runs in it), the plugin's process, the bare server, autocannon and the PostgreSQL server's
@@ -44,6 +45,8 @@ const CANNON_SECONDS = env('BENCH_CANNON_SECONDS', 20);
 const CANNON_CONNECTIONS = env('BENCH_CANNON_CONNECTIONS', 8);
 const ROUNDS = env('BENCH_ROUNDS', 3);
 const DB_NAME = process.env.BENCH_DB ?? 'gf_bench_tickets';
+/** Which parts run: `latency` (plans and sequential latency of a–e), `throughput` (bare against plugin). */
+const PARTS = (process.env.BENCH_PARTS ?? 'latency,throughput').split(',');
 /** The kernel's default statement timeout for plugin SQL, given to both sides. */
 const SQL_TIMEOUT_MS = 5000;
 
@@ -266,6 +269,125 @@ async function startBare(databaseUrl: string, userId: number): Promise<{ child: 
   return { child, url: `http://127.0.0.1:${port}` };
 }
 
+interface PartContext {
+  kernel: Kernel;
+  own: () => number[];
+}
+
+/** Each case: its plan (checked, and printed), then its latency through the kernel and the plugin. */
+async function latencyPart(
+  ctx: PartContext & { client: pg.Client; cases: BenchCase[]; cookies: Record<BenchCase['as'], string> },
+): Promise<{ lines: string[]; failures: string[] }> {
+  const binding = { role: roleOf('tickets'), schema: schemaOf('tickets'), timeoutMs: 120_000 };
+  const failures: string[] = [];
+  const rows: string[] = [];
+  const plans: string[] = [];
+  for (const c of ctx.cases) {
+    log(`case ${c.letter}: ${c.path}`);
+    const explained = await planOf(ctx.client, c, binding);
+    const facts = planFacts(explained);
+    for (const index of c.indexes)
+      if (!facts.indexes.includes(index)) failures.push(`case ${c.letter}: the plan does not use ${index}`);
+    for (const scan of facts.seqScans) failures.push(`case ${c.letter}: ${scan}`);
+    plans.push(
+      [
+        `#### (${c.letter}) ${c.name}`,
+        '',
+        `Planning ${explained.planningMs.toFixed(1)} ms, execution ${explained.executionMs.toFixed(1)} ms${explained.jitMs ? `, of which JIT compilation ${explained.jitMs.toFixed(1)} ms` : ''}; ${facts.rows} rows. Scans of tickets and articles that ran:`,
+        '',
+        ...[...new Set(facts.bigTableScans)].map((scan) => `- ${scan}`),
+        '',
+        '<details><summary>The whole plan</summary>',
+        '',
+        '```',
+        await planText(ctx.client, c, binding),
+        '```',
+        '',
+        '</details>',
+        '',
+      ].join('\n'),
+    );
+    try {
+      const measured = await latency(ctx.kernel.url + c.path, ctx.cookies[c.as], ctx.own);
+      rows.push(
+        `| (${c.letter}) ${c.name} | \`${c.path}\` | ${measured.requests} | ${measured.p50.toFixed(1)} | ${measured.p99.toFixed(1)} | ${facts.rows} | ${cpus(measured.others)} |`,
+      );
+    } catch (error) {
+      failures.push(`case ${c.letter}: ${(error as Error).message}`);
+      rows.push(`| (${c.letter}) ${c.name} | \`${c.path}\` | 0 | failed | | ${facts.rows} | |`);
+    }
+  }
+  const lines = [
+    `**Latency** (up to ${REQUESTS} sequential requests per case, at most ${CASE_MAX_MS / 1000} s, after ${WARMUP_MS / 1000} s of warm-up, through the kernel and the plugin):`,
+    '',
+    '| case | request | requests | p50 ms | p99 ms | rows | CPUs used by other processes |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
+    ...rows,
+    '',
+    "**Plans** (`EXPLAIN (ANALYZE, BUFFERS)` of the plugin's statement, as its role, with the user bound):",
+    '',
+    ...plans,
+  ];
+  return { lines, failures };
+}
+
+/** Case (a) under autocannon, bare and plugin alternating; the ratio of the medians. */
+async function throughputPart(
+  ctx: PartContext & { bare: string; headline: BenchCase; cookie: string },
+): Promise<{ lines: string[]; failures: string[] }> {
+  const bareUrl = ctx.bare + ctx.headline.path;
+  const pluginUrl = ctx.kernel.url + ctx.headline.path;
+  // The two sides must answer the same page, or the comparison compares different work.
+  const answers = await Promise.all([
+    fetch(bareUrl).then(async (r) => ({ status: r.status, body: await r.text() })),
+    fetch(pluginUrl, { headers: { cookie: ctx.cookie } }).then(async (r) => ({
+      status: r.status,
+      body: await r.text(),
+    })),
+  ]);
+  if (
+    answers.some((a) => a.status !== 200) ||
+    !isDeepStrictEqual(JSON.parse(answers[0].body), JSON.parse(answers[1].body))
+  )
+    throw new Error(
+      `bare and plugin answer differently: ${answers.map((a) => `${a.status} ${a.body.slice(0, 300)}`).join(' | ')}`,
+    );
+  // Both sides warm up once (JIT, connections), unmeasured.
+  await cannon('bare', bareUrl, undefined, ctx.own);
+  await cannon('plugin', pluginUrl, ctx.cookie, ctx.own);
+  const runs: CannonRun[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    runs.push(await cannon('bare', bareUrl, undefined, ctx.own));
+    runs.push(await cannon('plugin', pluginUrl, ctx.cookie, ctx.own));
+  }
+  const side = (s: CannonRun['side']) => runs.filter((r) => r.side === s);
+  const bareRps = median(side('bare').map((r) => r.rps));
+  const pluginRps = median(side('plugin').map((r) => r.rps));
+  const non2xx = runs.reduce((n, r) => n + r.non2xx, 0);
+  const lines = [
+    `**Throughput** of case (a), autocannon -c ${CANNON_CONNECTIONS} -d ${CANNON_SECONDS}, alternating bare and plugin:`,
+    '',
+    '| run | side | requests/s | p50 ms | p99 ms | CPUs used by other processes |',
+    '| ---: | --- | ---: | ---: | ---: | ---: |',
+    ...runs.map(
+      (r, i) =>
+        `| ${Math.floor(i / 2) + 1} | ${r.side} | ${r.rps.toFixed(1)} | ${r.p50} | ${r.p99} | ${cpus(r.others)} |`,
+    ),
+    '',
+    `Median requests/s: bare ${bareRps.toFixed(1)}, plugin ${pluginRps.toFixed(1)}; **plugin / bare = ${((100 * pluginRps) / bareRps).toFixed(0)} %** (target ≥ 70 %).`,
+    '',
+  ];
+  return { lines, failures: non2xx > 0 ? [`${non2xx} throughput answers were not 2xx`] : [] };
+}
+
+function commit(): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root }).toString().trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
 function machine(): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   return `${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
@@ -331,115 +453,40 @@ async function main(): Promise<void> {
     const loadBefore = os.loadavg();
     const othersDuringRun = othersMeter(own);
     const cases = benchCases(world);
-    const binding = { role: roleOf('tickets'), schema: schemaOf('tickets'), timeoutMs: 120_000 };
     const failures: string[] = [];
-    const rows: string[] = [];
-    const plans: string[] = [];
-    for (const c of cases) {
-      log(`case ${c.letter}: ${c.path}`);
-      const explained = await planOf(client, c, binding);
-      const facts = planFacts(explained);
-      for (const index of c.indexes)
-        if (!facts.indexes.includes(index)) failures.push(`case ${c.letter}: the plan does not use ${index}`);
-      for (const scan of facts.seqScans) failures.push(`case ${c.letter}: ${scan}`);
-      plans.push(
-        [
-          `#### (${c.letter}) ${c.name}`,
-          '',
-          `Planning ${explained.planningMs.toFixed(1)} ms, execution ${explained.executionMs.toFixed(1)} ms${explained.jitMs ? `, of which JIT compilation ${explained.jitMs.toFixed(1)} ms` : ''}; ${facts.rows} rows. Scans of tickets and articles that ran:`,
-          '',
-          ...[...new Set(facts.bigTableScans)].map((scan) => `- ${scan}`),
-          '',
-          '<details><summary>The whole plan</summary>',
-          '',
-          '```',
-          await planText(client, c, binding),
-          '```',
-          '',
-          '</details>',
-        ].join('\n'),
-      );
-      try {
-        const measured = await latency(kernel.url + c.path, cookies[c.as], own);
-        rows.push(
-          `| (${c.letter}) ${c.name} | \`${c.path}\` | ${measured.requests} | ${measured.p50.toFixed(1)} | ${measured.p99.toFixed(1)} | ${facts.rows} | ${cpus(measured.others)} |`,
-        );
-      } catch (error) {
-        failures.push(`case ${c.letter}: ${(error as Error).message}`);
-        rows.push(`| (${c.letter}) ${c.name} | \`${c.path}\` | 0 | failed | | ${facts.rows} | |`);
-      }
+    const sections: string[] = [];
+    if (PARTS.includes('latency')) {
+      const part = await latencyPart({ kernel, client, cases, cookies, own });
+      failures.push(...part.failures);
+      sections.push(...part.lines);
     }
-
-    log('throughput: bare and plugin, alternating');
-    bare = await startBare(db.url, world.agent.id);
-    const headline = cases[0]!;
-    // The two sides must answer the same page, or the comparison compares different work.
-    const answers = await Promise.all([
-      fetch(bare.url + headline.path).then(async (r) => ({ status: r.status, body: await r.text() })),
-      fetch(kernel.url + headline.path, { headers: { cookie: cookies.agent } }).then(async (r) => ({
-        status: r.status,
-        body: await r.text(),
-      })),
-    ]);
-    if (
-      answers.some((a) => a.status !== 200) ||
-      !isDeepStrictEqual(JSON.parse(answers[0].body), JSON.parse(answers[1].body))
-    )
-      throw new Error(
-        `bare and plugin answer differently: ${answers.map((a) => `${a.status} ${a.body.slice(0, 300)}`).join(' | ')}`,
-      );
-    // Both sides warm up once (JIT, connections), unmeasured.
-    await cannon('bare', bare.url + headline.path, undefined, own);
-    await cannon('plugin', kernel.url + headline.path, cookies.agent, own);
-    const runs: CannonRun[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      runs.push(await cannon('bare', bare.url + headline.path, undefined, own));
-      runs.push(await cannon('plugin', kernel.url + headline.path, cookies.agent, own));
+    if (PARTS.includes('throughput')) {
+      log('throughput: bare and plugin, alternating');
+      bare = await startBare(db.url, world.agent.id);
+      const part = await throughputPart({
+        kernel,
+        bare: bare.url,
+        headline: cases[0]!,
+        cookie: cookies.agent,
+        own,
+      });
+      failures.push(...part.failures);
+      sections.push(...part.lines);
     }
-    const side = (s: CannonRun['side']) => runs.filter((r) => r.side === s);
-    const bareRps = median(side('bare').map((r) => r.rps));
-    const pluginRps = median(side('plugin').map((r) => r.rps));
-    const non2xx = runs.reduce((n, r) => n + r.non2xx, 0);
-    if (non2xx > 0) failures.push(`${non2xx} throughput answers were not 2xx`);
     const othersRun = othersDuringRun();
     const loadAfter = os.loadavg();
-    const sha = (() => {
-      try {
-        return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root }).toString().trim();
-      } catch {
-        return 'unknown';
-      }
-    })();
-
     const lines = [
-      `Machine: ${machine()}; PostgreSQL ${settings}; commit ${sha} (with the working tree's changes).`,
+      `Machine: ${machine()}; PostgreSQL ${settings}; commit ${commit()} (with the working tree's changes).`,
       `World: ${world.counts.tickets} tickets, ${world.counts.articles} articles, 20 queues over 10 groups, 10 000 customers; the agent has rw on 5 groups (10 queues); the customer has ${Math.round(world.counts.tickets / 10_000)} tickets.`,
       `Load average (1 min) ${loadBefore[0]!.toFixed(2)} before, ${loadAfter[0]!.toFixed(2)} after; other processes used ${cpus(othersRun)} of the ${os.cpus().length} CPUs on average during the run.`,
       '',
-      `**Latency** (up to ${REQUESTS} sequential requests per case, at most ${CASE_MAX_MS / 1000} s, after ${WARMUP_MS / 1000} s of warm-up, through the kernel and the plugin):`,
-      '',
-      '| case | request | requests | p50 ms | p99 ms | rows | CPUs used by other processes |',
-      '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
-      ...rows,
-      '',
-      `**Throughput** of case (a), autocannon -c ${CANNON_CONNECTIONS} -d ${CANNON_SECONDS}, alternating bare and plugin:`,
-      '',
-      '| run | side | requests/s | p50 ms | p99 ms | CPUs used by other processes |',
-      '| ---: | --- | ---: | ---: | ---: | ---: |',
-      ...runs.map(
-        (r, i) =>
-          `| ${Math.floor(i / 2) + 1} | ${r.side} | ${r.rps.toFixed(1)} | ${r.p50} | ${r.p99} | ${cpus(r.others)} |`,
-      ),
-      '',
-      `Median requests/s: bare ${bareRps.toFixed(1)}, plugin ${pluginRps.toFixed(1)}; **plugin / bare = ${((100 * pluginRps) / bareRps).toFixed(0)} %** (target ≥ 70 %).`,
-      '',
-      failures.length
-        ? `**Plan checks failed:**\n\n${failures.map((f) => `- ${f}`).join('\n')}`
-        : 'Plan checks: every case uses its index; no sequential scan of tickets or articles.',
-      '',
-      "**Plans** (`EXPLAIN (ANALYZE, BUFFERS)` of the plugin's statement, as its role, with the user bound):",
-      '',
-      ...plans,
+      ...(failures.length
+        ? [`**Checks failed:**`, '', ...failures.map((f) => `- ${f}`), '']
+        : [
+            'Checks: every case uses its index, no sequential scan of tickets or articles, every answer 200.',
+            '',
+          ]),
+      ...sections,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
     if (failures.length) process.exitCode = 1;

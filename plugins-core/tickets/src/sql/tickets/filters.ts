@@ -75,11 +75,16 @@ export function ticketSource(filter: TicketFilter, params: Params): TicketSource
   if (filter.q) {
     const query = tsQuery(params.add(filter.q, 'text'));
     from += `
-      left join (select a.ticket_id, max(ts_rank(a.search, ${query})) as rank
-                   from article_scope a
-                  where a.search @@ ${query}
-                  group by a.ticket_id) m on m.ticket_id = t.id`;
-    where.push(`(t.search @@ ${query} or m.ticket_id is not null)`);
+      left join lateral (select max(ts_rank(a.search, ${query})) as rank
+                           from article_scope a
+                          where a.ticket_id = t.id and a.search @@ ${query}) m on true`;
+    // The candidates first, each from its own GIN index (a ticket's number and title, or one of its articles):
+    // written as `t.search @@ … or m.ticket_id is not null` alone, the OR spans two relations and the planner
+    // reads every ticket in scope to evaluate it.
+    where.push(
+      `t.id in (select s.id from ticket_scope s where s.search @@ ${query}
+                union all select a.ticket_id from article_scope a where a.search @@ ${query})`,
+    );
     rank = `2 * ts_rank(t.search, ${query}) + coalesce(m.rank, 0)`;
   }
   return { from, where: where.length ? where.join(' and ') : 'true', ...(rank ? { rank } : {}) };
