@@ -58,6 +58,27 @@ describe('buildTicketExport', () => {
     expect(sql).toContain(`limit ${EXPORT_CAP}`);
     expect(sql).not.toContain('count(*)');
     expect(sql).toContain('t.title desc');
-    expect(params).toEqual([['open']]);
+    expect(params).toEqual(['open']);
+  });
+});
+
+describe('ticketSource through the builders', () => {
+  it('compares one value with = (so an index can stop after the page) and several with = any', () => {
+    const one = buildTicketList({ sort: '-changed', page: 1, perPage: 25, queue: [3], stateType: ['open'] });
+    expect(one.sql).toContain('t.queue_id = $1::int');
+    expect(one.sql).toContain('t.state_type = $2::text');
+    expect(one.params.slice(0, 2)).toEqual([3, 'open']);
+    const two = buildTicketList({ sort: '-changed', page: 1, perPage: 25, queue: [3, 4] });
+    expect(two.sql).toContain('t.queue_id = any($1::int[])');
+    expect(two.params[0]).toEqual([3, 4]);
+  });
+
+  it('matches articles once, in a CTE that serves the candidates and the rank', () => {
+    const { sql } = buildTicketList({ sort: 'relevance', page: 1, perPage: 25, q: 'printer' });
+    expect(sql.startsWith('with hits as (')).toBe(true);
+    expect(sql.match(/from article_scope a where a\.search @@/g)).toHaveLength(1);
+    // The candidates reach ticket_scope as an array: a restriction the planner pushes into the view's branches.
+    expect(sql).toContain('t.id = any(array(select s.id from ticket_scope s where s.search @@');
+    expect(sql).toContain('left join hits m on m.ticket_id = t.id');
   });
 });

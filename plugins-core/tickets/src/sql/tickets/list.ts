@@ -7,7 +7,7 @@
  * @module
  */
 import type { TicketSort } from '../../api/tickets-schemas.js';
-import { type TicketFilter, ticketSource } from './filters.js';
+import { type TicketFilter, type TicketSource, ticketSource } from './filters.js';
 import { headlineColumns } from './headline.js';
 import { Params, type Statement } from './params.js';
 import { SUMMARY_COLUMNS, SUMMARY_JOINS, type TicketSummaryRow } from './summary.js';
@@ -77,6 +77,11 @@ function effectiveSort(request: { sort: TicketSort; q?: string | undefined }): T
   return request.sort === 'relevance' && !request.q ? '-changed' : request.sort;
 }
 
+/** The statement's WITH clause, when the source has common table expressions. */
+function withClause(source: TicketSource): string {
+  return source.with ? `with ${source.with}\n` : '';
+}
+
 /**
  * The page of the rows matching `request`, with the total over at most {@link TOTAL_CAP} + 1 of them, in one
  * statement: the count and the page share the WHERE clause and its parameters. With search words, each row also
@@ -89,7 +94,7 @@ export function buildTicketList(request: TicketListRequest): Statement {
   const limit = params.add(request.perPage, 'int');
   const offset = params.add((request.page - 1) * request.perPage, 'int');
   const highlights = request.q ? headlineColumns(params.add(request.q, 'text'), params) : '';
-  const sql = `select c.total, p.*
+  const sql = `${withClause(source)}select c.total, p.*
   from (select count(*)::int as total
           from (select 1 from ${source.from} where ${source.where} limit ${TOTAL_CAP + 1}) x) c
   left join lateral (
@@ -110,7 +115,7 @@ export function buildTicketExport(request: TicketFilter & { sort: TicketSort }):
   const params = new Params();
   const source = ticketSource(request, params);
   const order = ORDERS[effectiveSort(request)];
-  const sql = `select p.* from (
+  const sql = `${withClause(source)}select p.* from (
     select ${SUMMARY_COLUMNS}${source.rank ? ', t.rank' : ''}
       from (select t.*${source.rank ? `, ${source.rank} as rank` : ''}
               from ${source.from}
