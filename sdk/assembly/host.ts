@@ -65,8 +65,9 @@ export class HostError {
   ) {}
 
   /**
-   * What the kernel adds for some codes, e.g. `{"index", "expected", "rowCount"}` for `precondition_failed`
-   * or `{"index"}` for a failed statement of `db.transaction`; JSON `null` when there is nothing.
+   * What the kernel adds for some codes, e.g. `{"index", "expected", "rowCount"}` for `precondition_failed`,
+   * `{"constraint"}` for `unique_violation`, or `{"index"}` for a failed statement of `db.transaction`; JSON
+   * `null` when there is nothing.
    */
   details: JsonValue = JsonValue.null();
 
@@ -288,7 +289,8 @@ export namespace host {
      * in it, so they exist only if it commits. Every statement is checked before anything runs. Value:
      * `{"results": [{"rows": [...], "rowCount": n}, ...], "events": [{"id": n}, ...]}`. A failed statement's
      * error has `details` `{"index": i}`; a missed `expect` is `precondition_failed` with
-     * `{"index", "expected", "rowCount"}`; `sql_conflict` (a deadlock or serialization failure) may be retried.
+     * `{"index", "expected", "rowCount"}`; a unique constraint met is `unique_violation` with
+     * `{"index", "constraint"}`; `sql_conflict` (a deadlock or serialization failure) may be retried.
      */
     static transaction(transaction: Transaction): HostResult {
       const args = writeArgs(transaction.toJson());

@@ -8,8 +8,8 @@
  * processes of a gRPC plugin need about 2000 calls (1–2 s) before the JIT has compiled the message path, and a
  * case measured during that time reports the warm-up, not the runtime. What the first calls after a start cost is
  * reported separately ("first calls"). Other jobs on a shared machine move every number here, so each case also
- * reports how many CPUs other processes used meanwhile (Linux only: the machine's busy time from /proc/stat,
- * minus this process and the gRPC plugin's process).
+ * reports how many CPUs other processes used meanwhile (cpu-meter.ts; Linux only: the machine's busy time from
+ * /proc/stat, minus this process and the gRPC plugin's process).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -22,6 +22,7 @@ import {
   type PluginInstance,
   startGrpcPlugin,
 } from '@goatflow/kernel';
+import { othersMeter } from './cpu-meter.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 2000);
@@ -69,49 +70,13 @@ async function sample(name: string, fn: () => Promise<unknown>, iterations: numb
   };
 }
 
-/** Milliseconds the whole machine's CPUs spent busy (steal included), from /proc/stat; null elsewhere. */
-function machineBusyMs(): number | null {
-  try {
-    const ticks = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).map(Number);
-    // cpu user nice system idle iowait irq softirq steal; USER_HZ is 100.
-    return (ticks[1]! + ticks[2]! + ticks[3]! + ticks[6]! + ticks[7]! + ticks[8]!) * 10;
-  } catch {
-    return null;
-  }
-}
-
-/** Milliseconds of CPU a process has used (utime + stime from /proc/<pid>/stat); 0 when unknown. */
-function processCpuMs(pid: number | undefined): number {
-  if (pid === undefined) return 0;
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return 0;
-  }
-}
-
 /** The gRPC plugin's process, whose CPU time is ours, not another job's. */
 let pluginPid: number | undefined;
-
-/** Starts measuring the CPUs other processes use; the returned function says how many they used on average. */
-function othersMeter(): () => number | null {
-  const started = performance.now();
-  const busy = machineBusyMs();
-  const own = process.cpuUsage();
-  const plugin = processCpuMs(pluginPid);
-  return () => {
-    const busyNow = machineBusyMs();
-    if (busy === null || busyNow === null) return null;
-    const ownUsage = process.cpuUsage(own);
-    const ownMs = (ownUsage.user + ownUsage.system) / 1000 + processCpuMs(pluginPid) - plugin;
-    return Math.max(0, busyNow - busy - ownMs) / (performance.now() - started);
-  };
-}
+/** This benchmark's processes besides its own: the gRPC plugin's, once it runs. */
+const ownPids = () => (pluginPid === undefined ? [] : [pluginPid]);
 
 async function measure(name: string, fn: () => Promise<unknown>): Promise<Result> {
-  const others = othersMeter();
+  const others = othersMeter(ownPids);
   const started = performance.now();
   for (let i = 0; i < WARMUP || performance.now() - started < WARMUP_MS; i++) await fn();
   const result = await sample(name, fn, ITERATIONS);
@@ -135,7 +100,7 @@ async function inProcess(n: number): Promise<unknown> {
 
 async function main(): Promise<void> {
   const loadBefore = os.loadavg();
-  const othersDuringRun = othersMeter();
+  const othersDuringRun = othersMeter(ownPids);
   const wasmBytes = new Uint8Array(
     fs.readFileSync(path.join(root, 'tests/fixtures/wasm/echo/dist/plugin.wasm')),
   );

@@ -131,9 +131,13 @@ describe.each([
   it('writes nothing when a statement fails, and names the statement', async () => {
     const [c, d] = [t('c'), t('d')];
     const error = failed(await tx(plugin, [insert(c), insert(d), insert(c)]));
-    expect(error.code).toBe('sql_error');
-    expect(error.message).toMatch(/^statements\[2\]: duplicate key/);
-    expect(error.details).toEqual({ index: 2 });
+    expect(error.code).toBe('unique_violation');
+    expect(error.message).toMatch(
+      /^statements\[2\]: duplicate key value violates unique constraint "notes_title_key"/,
+    );
+    expect(error.details).toEqual({ index: 2, constraint: 'notes_title_key' });
+    // The constraint, never the value that collided.
+    expect(JSON.stringify(error)).not.toContain(c);
     expect(await notes(plugin, [c, d])).toEqual([]);
   });
 
@@ -175,7 +179,7 @@ describe.each([
         ],
       ),
     );
-    expect(failing.code).toBe('sql_error');
+    expect(failing.code).toBe('unique_violation');
     expect(await lastEventId()).toBe(before);
 
     const reply = value(
@@ -291,7 +295,10 @@ describe('db.transaction through the AssemblyScript API', () => {
     expect(await notes(TX_WASM, [title])).toEqual([{ title, n: 1 }]);
     const before = await lastEventId();
     const again = await agent.post(`/api/plugins/${TX_WASM}/note`, { title });
-    expect(again.body).toMatchObject({ ok: false, error: { code: 'sql_error', details: { index: 0 } } });
+    expect(again.body).toMatchObject({
+      ok: false,
+      error: { code: 'unique_violation', details: { index: 0, constraint: 'notes_title_key' } },
+    });
     expect(await lastEventId()).toBe(before);
   });
 });
@@ -338,7 +345,19 @@ describe('the pooled connection after a transaction', () => {
       expect(await state()).toEqual(clean);
       expect(await run([insert('pool-b'), { sql: 'select 1', expect: 'none' }])).toBe('precondition_failed');
       expect(await state()).toEqual(clean);
-      expect(await run([insert('pool-c'), insert('pool-c')])).toBe('sql_error');
+      expect(await run([insert('pool-c'), insert('pool-c')])).toBe('unique_violation');
+      expect(await state()).toEqual(clean);
+      const duplicate = await database
+        .query(scope, agentId, 'insert into notes (title) values ($1)', ['pool-a'])
+        .then(
+          () => ({ code: 'committed', message: '', details: undefined }),
+          (err: { code: string; message: string; details?: unknown }) => err,
+        );
+      expect(duplicate).toMatchObject({
+        code: 'unique_violation',
+        details: { constraint: 'notes_title_key' },
+      });
+      expect(`${duplicate.message} ${JSON.stringify(duplicate.details)}`).not.toContain('pool-a');
       expect(await state()).toEqual(clean);
       expect(await notes(TX_GRPC, ['pool-a', 'pool-b', 'pool-c'])).toEqual([{ title: 'pool-a', n: 0 }]);
     } finally {

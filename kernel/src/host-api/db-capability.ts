@@ -216,7 +216,7 @@ export class PluginDatabase {
  */
 export function translatePgError(err: unknown, index?: number): HostApiError {
   if (err instanceof HostApiError) return err;
-  const e = err as { code?: string; message?: string };
+  const e = err as { code?: string; message?: string; constraint?: unknown };
   const at = index === undefined ? '' : `statements[${index}]: `;
   const details = index === undefined ? undefined : { index };
   switch (e.code) {
@@ -235,6 +235,16 @@ export function translatePgError(err: unknown, index?: number): HostApiError {
       );
     case '42501':
       return new HostApiError('sql_denied', `${at}permission denied: ${e.message}`, details);
+    // PostgreSQL's message names the constraint; its `detail`, which holds the conflicting values (perhaps another
+    // user's), is left out.
+    case '23505': {
+      const constraint = typeof e.constraint === 'string' ? e.constraint : null;
+      return new HostApiError(
+        'unique_violation',
+        `${at}${e.message ?? 'a unique constraint was violated'}; nothing was written, choose another value`,
+        { ...details, constraint },
+      );
+    }
     case '40001':
     case '40P01':
       return new HostApiError(

@@ -135,10 +135,33 @@ describe('translatePgError', () => {
     expect(translatePgError(pg('57014')).code).toBe('sql_timeout');
     expect(translatePgError(pg('25P04')).code).toBe('sql_timeout');
     expect(translatePgError(pg('42501')).code).toBe('sql_denied');
-    expect(translatePgError(pg('23505', 'duplicate key'), 1)).toMatchObject({
+    expect(translatePgError(pg('23503', 'foreign key'), 1)).toMatchObject({
       code: 'sql_error',
-      message: 'statements[1]: duplicate key',
+      message: 'statements[1]: foreign key',
       details: { index: 1 },
+    });
+  });
+
+  it('gives a unique violation its own code with the constraint, never the conflicting values', () => {
+    const duplicate = Object.assign(
+      new Error('duplicate key value violates unique constraint "notes_title"'),
+      {
+        code: '23505',
+        constraint: 'notes_title',
+        detail: 'Key (title)=(secret) already exists.',
+      },
+    );
+    const inTransaction = translatePgError(duplicate, 3);
+    expect(inTransaction).toMatchObject({
+      code: 'unique_violation',
+      details: { index: 3, constraint: 'notes_title' },
+    });
+    expect(inTransaction.message).toMatch(/^statements\[3\]: duplicate key value .*"notes_title"/);
+    const alone = translatePgError(duplicate);
+    expect(alone.details).toEqual({ constraint: 'notes_title' });
+    expect(JSON.stringify([alone.message, alone.details, inTransaction.message])).not.toContain('secret');
+    expect(translatePgError(Object.assign(new Error('dup'), { code: '23505' })).details).toEqual({
+      constraint: null,
     });
   });
 });

@@ -10,6 +10,11 @@ export type HostApiErrorCode =
   | 'sql_denied'
   | 'sql_timeout'
   | 'sql_error'
+  /**
+   * A write met a unique constraint or index (SQLSTATE 23505); details: `constraint`, and `index` in a
+   * transaction. Never the conflicting values: they may be another user's data.
+   */
+  | 'unique_violation'
   | 'result_too_large'
   /** db.transaction: a statement's `expect` was not met (details: index, expected, rowCount). */
   | 'precondition_failed'

@@ -555,7 +555,7 @@ export class PluginManager {
         log,
         ...(deadlineMs ? { deadlineMs } : {}),
       });
-      for (const message of wasmLoadFindings(new Uint8Array(wasm), manifest, calling.granted)) {
+      for (const message of wasmLoadFindings(instance.moduleInfo, manifest, calling.granted)) {
         log({ level: 'error', message });
       }
       return instance;

@@ -1,4 +1,4 @@
-import { type PluginManifest, validateManifest } from '@goatflow/sdk';
+import { inspectModule, type PluginManifest, validateManifest } from '@goatflow/sdk';
 import { buildWasmModule, I64 } from '@goatflow/sdk/testing';
 import { describe, expect, it } from 'vitest';
 import { wasmLoadFindings } from './wasm-load-checks.js';
@@ -11,11 +11,13 @@ const hostImport = (name: string) => ({
   results: [I64],
 });
 
-const wasm = buildWasmModule({
-  imports: [hostImport('cache_get'), hostImport('http_fetch'), hostImport('log'), hostImport('config_get')],
-  memories: [{ min: 1, max: 16 }],
-  functionExports: ['greet'],
-});
+const wasm = inspectModule(
+  buildWasmModule({
+    imports: [hostImport('cache_get'), hostImport('http_fetch'), hostImport('log'), hostImport('config_get')],
+    memories: [{ min: 1, max: 16 }],
+    functionExports: ['greet'],
+  }),
+);
 
 function manifest(permissions: object): PluginManifest {
   const result = validateManifest({

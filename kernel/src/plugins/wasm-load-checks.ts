@@ -9,7 +9,7 @@
 import {
   HOST_API_FUNCTIONS,
   HOST_API_MODULE,
-  inspectModule,
+  type ModuleInfo,
   type PluginManifest,
   type PluginPermissions,
   permissionFor,
@@ -32,16 +32,15 @@ function manifestHandlers(manifest: PluginManifest): Map<string, string> {
 
 /**
  * The problems of a WASM plugin's module against its manifest and grants, one sentence each with the fix.
- * @param wasm - the module's bytes
+ * @param info - the module as the runtime read it when admitting it (`LoadedWasmPlugin.moduleInfo`)
  * @param manifest - the plugin's manifest
  * @param granted - what the operator granted
  */
 export function wasmLoadFindings(
-  wasm: Uint8Array,
+  info: ModuleInfo,
   manifest: PluginManifest,
   granted: PluginPermissions,
 ): string[] {
-  const info = inspectModule(wasm);
   const findings: string[] = [];
   for (const imp of info.imports) {
     if (imp.module !== HOST_API_MODULE) continue;

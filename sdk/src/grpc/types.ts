@@ -81,7 +81,8 @@ export class HostCallError extends Error {
    * @param message - what went wrong
    * @param fn - the host function that was called
    * @param details - what the kernel adds for some codes, e.g. `{index, expected, rowCount}` for
-   *   `precondition_failed`, `{index}` for a failed statement of `db.transaction`
+   *   `precondition_failed`, `{constraint}` (and `index`) for `unique_violation`, `{index}` for a failed
+   *   statement of `db.transaction`
    */
   constructor(
     readonly code: string,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createHostClient } from './host-client.js';
-import { HOST_ERROR_CODES } from './host-errors.js';
+import { HOST_ERROR_CODES, isHostError } from './host-errors.js';
 
 describe('host.db.transaction', () => {
   it('sends the statements, and the events only when there are any, as db.transaction', async () => {
@@ -26,5 +26,22 @@ describe('host.db.transaction', () => {
   it('has codes for a missed expectation and a retryable conflict', () => {
     expect(HOST_ERROR_CODES).toContain('precondition_failed');
     expect(HOST_ERROR_CODES).toContain('sql_conflict');
+  });
+
+  it('lets a plugin recognise a unique violation of a transaction, with the constraint and statement', async () => {
+    const host = createHostClient(async (fn) => {
+      throw Object.assign(
+        new Error('statements[1]: duplicate key value violates unique constraint "queues_name"'),
+        {
+          code: 'unique_violation',
+          fn,
+          details: { index: 1, constraint: 'queues_name' },
+        },
+      );
+    });
+    const error = await host.db.transaction([{ sql: 'select 1' }]).catch((e: unknown) => e);
+    expect(isHostError(error, 'unique_violation')).toBe(true);
+    expect(isHostError(error, 'sql_error')).toBe(false);
+    expect((error as { details?: unknown }).details).toEqual({ index: 1, constraint: 'queues_name' });
   });
 });

@@ -113,8 +113,9 @@ export interface HostClient {
      * Up to 32 statements in one transaction, sent as one batch: all of them commit, or none does. Every
      * statement is checked before anything runs (a refused one fails the whole batch with `sql_denied` naming
      * `statements[i]`); the events are written in the same transaction, so they exist only if it commits.
-     * Fails with `precondition_failed` when an `expect` is not met, `sql_conflict` on a serialization failure or
-     * deadlock (safe to retry), `result_too_large` past 10 000 rows in all. Needs `events.publish` only for the
+     * Fails with `precondition_failed` when an `expect` is not met, `unique_violation` (details
+     * `{index, constraint}`) when a statement meets a unique constraint, `sql_conflict` on a serialization failure
+     * or deadlock (safe to retry), `result_too_large` past 10 000 rows in all. Needs `events.publish` only for the
      * events it publishes.
      * @example
      * ```ts

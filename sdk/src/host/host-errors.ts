@@ -15,8 +15,14 @@ export const HOST_ERROR_CODES = [
   'sql_denied',
   /** db: the statement ran past its time limit. */
   'sql_timeout',
-  /** db: PostgreSQL's own error (syntax, constraint, unknown column …). */
+  /** db: PostgreSQL's own error (syntax, check or foreign-key constraint, unknown column …). */
   'sql_error',
+  /**
+   * db: a write met a unique constraint or index (SQLSTATE 23505), e.g. a name another row took meanwhile;
+   * `details` are `{constraint}` (the index's name) and in a transaction `{index, constraint}`. Nothing was
+   * written; answer it as a conflict naming the field.
+   */
+  'unique_violation',
   /** db: more rows than a result may hold; page with LIMIT. */
   'result_too_large',
   /** db.transaction: a statement's `expect` was not met; `details` are `{index, expected, rowCount}`. */

@@ -5,27 +5,18 @@
  * @module
  */
 
-import { type ApiFieldIssue, isApiErrorBody, isApiFieldIssue } from '@goatflow/sdk';
+import type { ApiFieldIssue } from '@goatflow/sdk';
+import { ApiRequestError as ApiError, apiRequestErrorFrom } from '@goatflow/sdk/widget';
 
 export type FieldIssue = ApiFieldIssue;
 
 /**
- * `network` and `bad_response` are client-side codes: the kernel never sends them, they describe a request that
- * never reached it or an answer that was not the kernel's JSON (a proxy error page, for instance).
+ * A failed request: the SDK's `ApiRequestError`, the very class plugin widgets' calls fail with, so the shell and
+ * the widgets read an error body alike. `network` and `bad_response` are client-side codes: the kernel never sends
+ * them, they describe a request that never reached it or an answer that was not the kernel's JSON (a proxy error
+ * page, for instance).
  */
-export class ApiError extends Error {
-  readonly status: number;
-  readonly code: string;
-  readonly details: FieldIssue[];
-
-  constructor(status: number, code: string, message: string, details: FieldIssue[] = []) {
-    super(message);
-    this.name = 'ApiError';
-    this.status = status;
-    this.code = code;
-    this.details = details;
-  }
-}
+export { ApiError };
 
 export interface RequestOptions {
   signal?: AbortSignal;
@@ -59,13 +50,6 @@ async function readJson(response: Response): Promise<unknown> {
   } catch {
     return undefined;
   }
-}
-
-function errorFromResponse(status: number, body: unknown): ApiError {
-  if (!isApiErrorBody(body))
-    return new ApiError(status, 'bad_response', `Unexpected response with status ${status}.`);
-  const { code, message, details } = body.error;
-  return new ApiError(status, code, message, Array.isArray(details) ? details.filter(isApiFieldIssue) : []);
 }
 
 export async function request<T>(
@@ -102,7 +86,7 @@ export async function request<T>(
     return data as T;
   }
 
-  const error = errorFromResponse(response.status, data);
+  const error = apiRequestErrorFrom(response.status, data);
   if (error.code === 'unauthenticated' && !options.ignoreUnauthenticated) unauthenticatedHandler?.();
   throw error;
 }

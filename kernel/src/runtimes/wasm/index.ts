@@ -16,6 +16,7 @@
 import type { HostCallHandler, PluginInstance, PluginLogLine } from '../contract.js';
 import { HOST_API_FUNCTIONS } from './allow-list.js';
 import { admitModule } from './load-module.js';
+import type { ModuleInfo } from './module-inspector.js';
 import { WasmPluginInstance } from './wasm-instance.js';
 
 export { EXTISM_KERNEL_FUNCTIONS, HOST_API_FUNCTIONS, HOST_API_MODULE } from './allow-list.js';
@@ -50,6 +51,12 @@ export interface WasmPluginOptions {
   log?: (line: PluginLogLine) => void;
 }
 
+/** A started WASM plugin, with what admission read from its module. */
+export interface LoadedWasmPlugin extends PluginInstance {
+  /** The module's imports, function exports and memories, read once when it was admitted. */
+  readonly moduleInfo: ModuleInfo;
+}
+
 const MIB = 1024 * 1024;
 export const WASM_DEFAULTS = {
   deadlineMs: 5000,
@@ -79,7 +86,7 @@ function positiveInteger(name: string, value: number, min = 1): number {
  * Admits and starts a WASM plugin. Rejects with `RuntimeError('load_failed')` when the module imports
  * anything outside the allow-list, declares no maximum memory or one above the cap, or cannot start.
  */
-export async function loadWasmPlugin(options: WasmPluginOptions): Promise<PluginInstance> {
+export async function loadWasmPlugin(options: WasmPluginOptions): Promise<LoadedWasmPlugin> {
   const o = { ...WASM_DEFAULTS, ...stripUndefined(options) };
   positiveInteger('deadlineMs', o.deadlineMs);
   positiveInteger('maxMemoryBytes', o.maxMemoryBytes, 65_536);
@@ -117,6 +124,7 @@ export async function loadWasmPlugin(options: WasmPluginOptions): Promise<Plugin
       startTimeoutMs: Math.max(15_000, o.deadlineMs),
       heapLimitMb: WORKER_HEAP_MB,
     },
+    admitted.info,
   );
   await instance.start();
   return instance;

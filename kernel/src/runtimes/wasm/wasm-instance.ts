@@ -13,6 +13,7 @@ import {
   type RuntimeHealth,
 } from '../contract.js';
 import { encodeInvocationInput } from './bridge-protocol.js';
+import type { ModuleInfo } from './module-inspector.js';
 import { type JobOutcome, WorkerHandle, type WorkerJob, type WorkerSpec } from './worker-handle.js';
 
 /** How the pool is sized and how long calls may take. */
@@ -53,7 +54,15 @@ export class WasmPluginInstance implements PluginInstance {
   #spawnFailures = 0;
   #respawnTimer: NodeJS.Timeout | undefined;
 
-  constructor(settings: PoolSettings, spec: WorkerSpec) {
+  /**
+   * @param moduleInfo - what admission read from the module, kept so the kernel's load-time checks read it
+   *   from here instead of parsing the module again
+   */
+  constructor(
+    settings: PoolSettings,
+    spec: WorkerSpec,
+    readonly moduleInfo: ModuleInfo,
+  ) {
     this.#settings = settings;
     this.#spec = spec;
   }

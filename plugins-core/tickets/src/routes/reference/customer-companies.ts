@@ -6,7 +6,6 @@
 import { type HostClient, reply, route } from '@goatflow/sdk';
 import {
   type CustomerCompany,
-  conflictOnRace,
   customerCompanyCreate,
   customerCompanyListQuery,
   customerCompanyPage,
@@ -27,6 +26,7 @@ import {
   LIST_CUSTOMER_COMPANIES,
   UPDATE_CUSTOMER_COMPANY,
 } from '../../sql/reference.js';
+import { conflictOnNameRace } from './name-taken.js';
 
 const TAGS = ['customer companies'];
 
@@ -103,22 +103,25 @@ export const customerCompanyRoutes = {
     response: customerCompanySchema,
     handler: async ({ body }, { host }) => {
       await checkCompanyWrite(host, body.name, null);
-      const { results } = await conflictOnRace(() =>
-        host.db.transaction([
-          {
-            sql: INSERT_CUSTOMER_COMPANY,
-            params: [
-              body.name,
-              body.street ?? null,
-              body.city ?? null,
-              body.country ?? null,
-              body.url ?? null,
-              body.comment ?? null,
-              body.valid ?? null,
-            ],
-            expect: 'one',
-          },
-        ]),
+      const { results } = await conflictOnNameRace(
+        () =>
+          host.db.transaction([
+            {
+              sql: INSERT_CUSTOMER_COMPANY,
+              params: [
+                body.name,
+                body.street ?? null,
+                body.city ?? null,
+                body.country ?? null,
+                body.url ?? null,
+                body.comment ?? null,
+                body.valid ?? null,
+              ],
+              expect: 'one',
+            },
+          ]),
+        'customer_companies_name',
+        `a company named "${body.name}" exists`,
       );
       return reply(201, await visibleCompany(host, Number(results[0]!.rows[0]!.id)));
     },
@@ -135,10 +138,13 @@ export const customerCompanyRoutes = {
     response: customerCompanySchema,
     handler: async ({ params, body }, { host }) => {
       await checkCompanyWrite(host, body.name, params.id);
-      await conflictOnRace(() =>
-        host.db.transaction([
-          { sql: UPDATE_CUSTOMER_COMPANY, params: [params.id, JSON.stringify(body)], expect: 'one' },
-        ]),
+      await conflictOnNameRace(
+        () =>
+          host.db.transaction([
+            { sql: UPDATE_CUSTOMER_COMPANY, params: [params.id, JSON.stringify(body)], expect: 'one' },
+          ]),
+        'customer_companies_name',
+        `a company named "${body.name}" exists`,
       );
       return visibleCompany(host, params.id);
     },

@@ -5,7 +5,6 @@
  */
 import { type HostClient, reply, route, type z } from '@goatflow/sdk';
 import {
-  conflictOnRace,
   idParams,
   invalidField,
   notVisible,
@@ -29,6 +28,7 @@ import {
   QUEUE_WRITE_CHECK,
   UPDATE_QUEUE,
 } from '../../sql/reference.js';
+import { conflictOnNameRace } from './name-taken.js';
 
 const TAGS = ['queues'];
 
@@ -75,8 +75,17 @@ async function checkQueueWrite(
   if (body.name !== undefined && check.nameTaken) throw taken('name', `a queue named "${body.name}" exists`);
 }
 
-async function writeQueue(host: HostClient, sql: string, params: unknown[]): Promise<number> {
-  const { results } = await conflictOnRace(() => host.db.transaction([{ sql, params, expect: 'one' }]));
+async function writeQueue(
+  host: HostClient,
+  sql: string,
+  params: unknown[],
+  name: string | undefined,
+): Promise<number> {
+  const { results } = await conflictOnNameRace(
+    () => host.db.transaction([{ sql, params, expect: 'one' }]),
+    'queues_name',
+    `a queue named "${name}" exists`,
+  );
   return Number(results[0]!.rows[0]!.id);
 }
 
@@ -133,13 +142,12 @@ export const queueRoutes = {
     response: queueSchema,
     handler: async ({ body }, { host }) => {
       await checkQueueWrite(host, body, null);
-      const id = await writeQueue(host, INSERT_QUEUE, [
+      const id = await writeQueue(
+        host,
+        INSERT_QUEUE,
+        [body.name, body.groupId, body.comment ?? null, body.valid ?? null, body.customerSelectable ?? null],
         body.name,
-        body.groupId,
-        body.comment ?? null,
-        body.valid ?? null,
-        body.customerSelectable ?? null,
-      ]);
+      );
       return reply(201, await visibleQueue(host, id));
     },
   }),
@@ -155,7 +163,7 @@ export const queueRoutes = {
     response: queueSchema,
     handler: async ({ params, body }, { host }) => {
       await checkQueueWrite(host, body, params.id);
-      await writeQueue(host, UPDATE_QUEUE, [params.id, JSON.stringify(body)]);
+      await writeQueue(host, UPDATE_QUEUE, [params.id, JSON.stringify(body)], body.name);
       return visibleQueue(host, params.id);
     },
   }),

@@ -5,7 +5,6 @@
  */
 import { type HostClient, RouteError, reply, route } from '@goatflow/sdk';
 import {
-  conflictOnRace,
   idParams,
   invalidField,
   notVisible,
@@ -26,6 +25,7 @@ import {
   STATE_WRITE_CHECK,
   UPDATE_STATE,
 } from '../../sql/reference.js';
+import { conflictOnNameRace } from './name-taken.js';
 
 const TAGS = ['states'];
 
@@ -115,14 +115,17 @@ export const stateRoutes = {
     handler: async ({ body }, { host }) => {
       const state = { name: body.name, type: body.type, closeToStateId: body.closeToStateId ?? null };
       await checkStateWrite(host, state, null, { name: true, closeToStateId: true });
-      const { results } = await conflictOnRace(() =>
-        host.db.transaction([
-          {
-            sql: INSERT_STATE,
-            params: [state.name, state.type, state.closeToStateId, body.valid ?? null],
-            expect: 'one',
-          },
-        ]),
+      const { results } = await conflictOnNameRace(
+        () =>
+          host.db.transaction([
+            {
+              sql: INSERT_STATE,
+              params: [state.name, state.type, state.closeToStateId, body.valid ?? null],
+              expect: 'one',
+            },
+          ]),
+        'states_name',
+        `a state named "${state.name}" exists`,
       );
       return reply(201, (await stateForWrite(host, Number(results[0]!.rows[0]!.id))).state);
     },
@@ -170,14 +173,17 @@ export const stateRoutes = {
         name: body.name !== undefined,
         closeToStateId: body.closeToStateId !== undefined,
       });
-      await conflictOnRace(() =>
-        host.db.transaction([
-          {
-            sql: UPDATE_STATE,
-            params: [params.id, next.name, next.type, next.closeToStateId, next.valid],
-            expect: 'one',
-          },
-        ]),
+      await conflictOnNameRace(
+        () =>
+          host.db.transaction([
+            {
+              sql: UPDATE_STATE,
+              params: [params.id, next.name, next.type, next.closeToStateId, next.valid],
+              expect: 'one',
+            },
+          ]),
+        'states_name',
+        `a state named "${next.name}" exists`,
       );
       return (await stateForWrite(host, params.id)).state;
     },

@@ -4,7 +4,6 @@
  */
 import { type HostClient, reply, route } from '@goatflow/sdk';
 import {
-  conflictOnRace,
   idParams,
   notVisible,
   referenceListQuery,
@@ -16,6 +15,7 @@ import {
   validParam,
 } from '../../api/schemas.js';
 import { GET_TYPE, INSERT_TYPE, LIST_TYPES, TYPE_NAME_TAKEN, UPDATE_TYPE } from '../../sql/reference.js';
+import { conflictOnNameRace } from './name-taken.js';
 
 const TAGS = ['types'];
 
@@ -55,8 +55,11 @@ export const typeRoutes = {
     response: typeSchema,
     handler: async ({ body }, { host }) => {
       await refuseTakenName(host, body.name, null);
-      const { results } = await conflictOnRace(() =>
-        host.db.transaction([{ sql: INSERT_TYPE, params: [body.name, body.valid ?? null], expect: 'one' }]),
+      const { results } = await conflictOnNameRace(
+        () =>
+          host.db.transaction([{ sql: INSERT_TYPE, params: [body.name, body.valid ?? null], expect: 'one' }]),
+        'ticket_types_name',
+        `a type named "${body.name}" exists`,
       );
       return reply(201, toType(results[0]!.rows[0]!));
     },
@@ -75,8 +78,13 @@ export const typeRoutes = {
       const { rows } = await host.db.query(GET_TYPE, [params.id]);
       if (!rows[0]) throw notVisible(`type ${params.id}`);
       await refuseTakenName(host, body.name, params.id);
-      const { results } = await conflictOnRace(() =>
-        host.db.transaction([{ sql: UPDATE_TYPE, params: [params.id, JSON.stringify(body)], expect: 'one' }]),
+      const { results } = await conflictOnNameRace(
+        () =>
+          host.db.transaction([
+            { sql: UPDATE_TYPE, params: [params.id, JSON.stringify(body)], expect: 'one' },
+          ]),
+        'ticket_types_name',
+        `a type named "${body.name}" exists`,
       );
       return toType(results[0]!.rows[0]!);
     },
