@@ -78,6 +78,7 @@ export async function startKernel(config: KernelConfig, options: StartOptions = 
       audit: container.resolve(TOKENS.AuditLog),
       scopes: pluginScopes,
       logger,
+      principals: container.resolve(TOKENS.PrincipalCache),
     });
     const app = createApp({
       config,

@@ -25,6 +25,9 @@ beforeAll(async () => {
     env: {
       GOATFLOW_SESSION_IDLE_SECONDS: String(IDLE_SECONDS),
       GOATFLOW_SESSION_MAX_AGE_SECONDS: String(MAX_AGE_SECONDS),
+      // These tests move session timestamps behind the kernel's back, which a remembered principal would not see
+      // for its few seconds; the cache has its own suite (principal-cache.test.ts in this folder).
+      GOATFLOW_SESSION_CACHE_MS: '0',
     },
   });
   admin = await adminClient(kernel);

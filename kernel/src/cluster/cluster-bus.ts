@@ -1,7 +1,8 @@
 /**
  * How kernel instances sharing one database tell each other what changed: PostgreSQL LISTEN/NOTIFY on one
  * channel, with a dedicated connection per instance. A notification only says *what* changed (a plugin's
- * state, grant or settings; cache keys; uploaded packages; a reload from disk); receivers read the truth from
+ * state, grant or settings; cache keys; uploaded packages; a reload from disk; identities or an ended session,
+ * whose cached principals must go); receivers read the truth from
  * the database, so a lost or duplicated message cannot leave an instance wrong for long: after a lost
  * connection the instance reconnects and resynchronises everything.
  * @module
@@ -23,7 +24,11 @@ export type ClusterMessage =
   /** The uploaded plugin packages changed. */
   | { kind: 'packages' }
   /** An admin reloaded the plugin from its folder: re-read it from this instance's folder and restart it. */
-  | { kind: 'reload'; id: string };
+  | { kind: 'reload'; id: string }
+  /** Users, groups, memberships or a user's sessions changed: forget every cached principal. */
+  | { kind: 'identity' }
+  /** The session (by id, the digest of its secret) ended: forget its cached principal. */
+  | { kind: 'session'; id: string };
 
 type Envelope = ClusterMessage & { from: string };
 

@@ -29,6 +29,7 @@ const envSchema = z.object({
   GOATFLOW_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   GOATFLOW_SESSION_IDLE_SECONDS: int(10, 31 * 24 * 3600).default(2 * 3600),
   GOATFLOW_SESSION_MAX_AGE_SECONDS: int(10, 365 * 24 * 3600).default(24 * 3600),
+  GOATFLOW_SESSION_CACHE_MS: int(0, 60_000).default(2000),
   GOATFLOW_LOGIN_WINDOW_SECONDS: int(1, 24 * 3600).default(15 * 60),
   GOATFLOW_LOGIN_MAX_FAILURES_PER_ACCOUNT: int(1, 1000).default(5),
   GOATFLOW_LOGIN_MAX_FAILURES_PER_IP: int(1, 100000).default(50),
@@ -116,6 +117,8 @@ export interface KernelConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   sessionIdleSeconds: number;
   sessionMaxAgeSeconds: number;
+  /** How long an instance reuses the principal it read for a session cookie; 0 turns the cache off. */
+  sessionCacheMs: number;
   loginWindowSeconds: number;
   loginMaxFailuresPerAccount: number;
   loginMaxFailuresPerIp: number;
@@ -167,6 +170,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KernelConfig {
     logLevel: e.GOATFLOW_LOG_LEVEL,
     sessionIdleSeconds: e.GOATFLOW_SESSION_IDLE_SECONDS,
     sessionMaxAgeSeconds: e.GOATFLOW_SESSION_MAX_AGE_SECONDS,
+    sessionCacheMs: e.GOATFLOW_SESSION_CACHE_MS,
     loginWindowSeconds: e.GOATFLOW_LOGIN_WINDOW_SECONDS,
     loginMaxFailuresPerAccount: e.GOATFLOW_LOGIN_MAX_FAILURES_PER_ACCOUNT,
     loginMaxFailuresPerIp: e.GOATFLOW_LOGIN_MAX_FAILURES_PER_IP,

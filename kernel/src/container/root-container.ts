@@ -9,7 +9,9 @@ import type { KernelConfig } from '../config/config.js';
 import type { KernelOrm } from '../db/orm.js';
 import { AuthService } from '../identity/auth-service.js';
 import { GroupService } from '../identity/groups.js';
+import { IdentityWrites } from '../identity/identity-writes.js';
 import { LoginPipeline } from '../identity/login-pipeline.js';
+import { PrincipalCache } from '../identity/principal-cache.js';
 import { LoginRateLimiter } from '../identity/rate-limit.js';
 import { SessionStore } from '../identity/sessions.js';
 import { UserService } from '../identity/users.js';
@@ -38,6 +40,9 @@ export function createRootContainer(
         }),
     ),
   });
+  c.register(TOKENS.PrincipalCache, {
+    useFactory: instanceCachingFactory(() => new PrincipalCache({ ttlMs: config.sessionCacheMs })),
+  });
   c.register(TOKENS.LoginRateLimiter, {
     useFactory: instanceCachingFactory(
       (r) =>
@@ -58,17 +63,20 @@ export function createRootContainer(
           r.resolve(TOKENS.LoginRateLimiter),
           r.resolve(TOKENS.LoginPipeline),
           r.resolve(TOKENS.AuditLog),
+          r.resolve(TOKENS.PrincipalCache),
         ),
     ),
   });
+  const writes = (r: DependencyContainer) =>
+    new IdentityWrites(r.resolve(TOKENS.Orm), r.resolve(TOKENS.PrincipalCache));
   c.register(TOKENS.UserService, {
     useFactory: instanceCachingFactory(
-      (r) => new UserService(r.resolve(TOKENS.Orm), r.resolve(TOKENS.AuditLog)),
+      (r) => new UserService(r.resolve(TOKENS.Orm), r.resolve(TOKENS.AuditLog), writes(r)),
     ),
   });
   c.register(TOKENS.GroupService, {
     useFactory: instanceCachingFactory(
-      (r) => new GroupService(r.resolve(TOKENS.Orm), r.resolve(TOKENS.AuditLog)),
+      (r) => new GroupService(r.resolve(TOKENS.Orm), r.resolve(TOKENS.AuditLog), writes(r)),
     ),
   });
   return c;

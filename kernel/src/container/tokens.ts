@@ -10,6 +10,7 @@ import type { KernelOrm } from '../db/orm.js';
 import type { AuthService } from '../identity/auth-service.js';
 import type { GroupService } from '../identity/groups.js';
 import type { LoginPipeline } from '../identity/login-pipeline.js';
+import type { PrincipalCache } from '../identity/principal-cache.js';
 import type { LoginRateLimiter } from '../identity/rate-limit.js';
 import type { SessionStore } from '../identity/sessions.js';
 import type { UserService } from '../identity/users.js';
@@ -21,6 +22,7 @@ export const TOKENS = {
   Orm: Symbol('Orm') as InjectionToken<KernelOrm>,
   AuditLog: Symbol('AuditLog') as InjectionToken<AuditLog>,
   SessionStore: Symbol('SessionStore') as InjectionToken<SessionStore>,
+  PrincipalCache: Symbol('PrincipalCache') as InjectionToken<PrincipalCache>,
   LoginRateLimiter: Symbol('LoginRateLimiter') as InjectionToken<LoginRateLimiter>,
   LoginPipeline: Symbol('LoginPipeline') as InjectionToken<LoginPipeline>,
   AuthService: Symbol('AuthService') as InjectionToken<AuthService>,

@@ -1,5 +1,6 @@
 /**
- * Sign-in and sign-out: rate limit, password check, the login pipeline's hooks, session creation, audit rows.
+ * Sign-in and sign-out: rate limit, password check, the login pipeline's hooks, session creation, audit rows; and
+ * the principal behind a session cookie, remembered briefly in the {@link PrincipalCache}.
  * @module
  */
 import type { AuditLog } from '../audit/audit-log.js';
@@ -10,6 +11,7 @@ import { KernelError, RateLimitedError } from '../errors/index.js';
 import { loadUserViews, type UserView } from './directory.js';
 import type { LoginAttemptContext, LoginPipeline, SecondFactorChallenge } from './login-pipeline.js';
 import { verifyPassword } from './passwords.js';
+import type { CachedPrincipal, PrincipalCache } from './principal-cache.js';
 import { accountKeyOf, type LoginRateLimiter, NOT_A_LOGIN } from './rate-limit.js';
 import type { SessionStore } from './sessions.js';
 import { digest } from './tokens.js';
@@ -25,6 +27,7 @@ export class AuthService {
     private readonly limiter: LoginRateLimiter,
     private readonly pipeline: LoginPipeline,
     private readonly audit: AuditLog,
+    private readonly principals: PrincipalCache,
   ) {}
 
   async login(login: string, password: string, ctx: LoginAttemptContext): Promise<LoginResult> {
@@ -84,7 +87,7 @@ export class AuthService {
    * factor; `method` names what completed the login, for the audit log.
    */
   async startSession(user: UserView, ctx: LoginAttemptContext, method: string): Promise<LoginResult> {
-    if (ctx.previousSessionId) await this.sessions.destroy(ctx.previousSessionId);
+    if (ctx.previousSessionId) await this.endSession(ctx.previousSessionId);
     const session = await this.sessions.create(user.id, ctx);
     await this.audit.record({
       action: 'auth.login_succeeded',
@@ -97,29 +100,45 @@ export class AuthService {
   }
 
   async logout(principal: Principal): Promise<void> {
-    if (principal.sessionId) await this.sessions.destroy(principal.sessionId);
+    if (principal.sessionId) await this.endSession(principal.sessionId);
     await this.audit.record({ action: 'auth.logout', targetType: 'user', targetId: principal.id });
   }
 
-  /** The principal behind a session cookie, or `undefined` when the session is unknown, expired or its user is gone. */
-  async principalForSession(secret: string): Promise<{ principal: Principal; user: UserView } | undefined> {
-    const session = await this.sessions.resolve(secret);
-    if (!session) return undefined;
-    const em = this.orm.em.fork();
-    const user = await em.findOne(UserEntity, { id: session.userId });
-    if (!user?.active) return undefined;
-    const [view] = await loadUserViews(em, [user]);
-    return {
-      user: view!,
-      principal: {
-        id: user.id,
-        login: user.login,
-        type: user.type,
-        isAdmin: view!.isAdmin,
-        authMethod: 'session',
-        scopes: undefined,
-        sessionId: session.id,
-      },
-    };
+  /** Deletes the session and forgets its principal on every instance, so its cookie stops working at once. */
+  private async endSession(id: string): Promise<void> {
+    try {
+      await this.sessions.destroy(id);
+    } finally {
+      await this.principals.invalidate({ kind: 'session', id });
+    }
+  }
+
+  /**
+   * The principal behind a session cookie, or `undefined` when the session is unknown, expired or its user is gone.
+   * Remembered per session for up to the cache's TTL (never past what the session lookup allows), so most requests
+   * cost no query here.
+   */
+  async principalForSession(secret: string): Promise<CachedPrincipal | undefined> {
+    return this.principals.resolve(digest(secret), async () => {
+      const session = await this.sessions.resolve(secret);
+      if (!session) return undefined;
+      const em = this.orm.em.fork();
+      const user = await em.findOne(UserEntity, { id: session.userId });
+      if (!user?.active) return undefined;
+      const [view] = await loadUserViews(em, [user]);
+      const found: CachedPrincipal = {
+        user: view!,
+        principal: {
+          id: user.id,
+          login: user.login,
+          type: user.type,
+          isAdmin: view!.isAdmin,
+          authMethod: 'session',
+          scopes: undefined,
+          sessionId: session.id,
+        },
+      };
+      return { found, reusableForMs: session.reusableForMs };
+    });
   }
 }

@@ -1,6 +1,7 @@
 /**
  * Groups and memberships. A membership is a set of permission keys a user holds in a group; the admin group's
- * `rw` key makes an agent an administrator.
+ * `rw` key makes an agent an administrator. Changes go through {@link IdentityWrites}, so no instance keeps
+ * serving a cached principal the change made wrong.
  * @module
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -10,12 +11,14 @@ import type { KernelOrm } from '../db/orm.js';
 import { conflictOnDuplicate } from '../db/unique-violation.js';
 import { ConflictError, NotFoundError } from '../errors/index.js';
 import { ADMIN_GROUP, type GroupView, loadGroupViews } from './directory.js';
+import type { IdentityWrites } from './identity-writes.js';
 import type { CreateGroupInput, UpdateGroupInput } from './schemas.js';
 
 export class GroupService {
   constructor(
     private readonly orm: KernelOrm,
     private readonly audit: AuditLog,
+    private readonly writes: IdentityWrites,
   ) {}
 
   async list(): Promise<{ items: GroupView[]; total: number }> {
@@ -33,7 +36,7 @@ export class GroupService {
 
   async create(input: CreateGroupInput): Promise<GroupView> {
     const created = () =>
-      this.orm.em.fork().transactional(async (em) => {
+      this.writes.transaction(async (em) => {
         await this.assertNameFree(em, input.name);
         const group = em.create(GroupEntity, { name: input.name, comment: input.comment, active: true });
         await em.flush();
@@ -52,7 +55,7 @@ export class GroupService {
 
   async update(id: number, input: UpdateGroupInput): Promise<GroupView> {
     const updated = () =>
-      this.orm.em.fork().transactional(async (em) => {
+      this.writes.transaction(async (em) => {
         const group = await em.findOne(GroupEntity, { id });
         if (!group) throw new NotFoundError(`No group with id ${id}.`);
         if (
@@ -103,7 +106,7 @@ export class GroupService {
     actorId: number | undefined,
   ): Promise<GroupView> {
     const write = () =>
-      this.orm.em.fork().transactional(async (em) => {
+      this.writes.transaction(async (em) => {
         const group = await this.requireGroup(em, groupId);
         const user = await em.findOne(UserEntity, { id: userId });
         if (!user) throw new NotFoundError(`No user with id ${userId}.`);
@@ -140,7 +143,7 @@ export class GroupService {
   }
 
   async removeMembership(groupId: number, userId: number, actorId: number | undefined): Promise<void> {
-    await this.orm.em.fork().transactional(async (em) => {
+    await this.writes.transaction(async (em) => {
       const group = await this.requireGroup(em, groupId);
       if (group.name === ADMIN_GROUP && userId === actorId) {
         throw new ConflictError('You cannot remove your own administrator rights.');

@@ -15,10 +15,20 @@ export interface ActiveSession {
   id: string;
   userId: number;
   expiresAt: Date;
+  /**
+   * How long this answer may be reused without asking again (by the database clock): until the absolute expiry,
+   * or until last_seen_at is next due to move, whichever comes first. A cache that skipped the lookup past that
+   * moment would skip a touch, and a busy session could then idle out; capped so, the idle clock of a session is
+   * the same with and without the principal cache, whatever its TTL and the idle timeout.
+   */
+  reusableForMs: number;
 }
 
 export class SessionStore {
-  /** Writes of last_seen_at are spaced out so a busy page does not update the row on every request. */
+  /**
+   * Writes of last_seen_at are spaced out so a busy page does not update the row on every request. The principal
+   * cache never reuses a lookup past the next due write (`reusableForMs`), so it cannot stretch this spacing.
+   */
   private readonly touchEverySeconds: number;
 
   constructor(
@@ -47,12 +57,19 @@ export class SessionStore {
   async resolve(secret: string): Promise<ActiveSession | undefined> {
     const id = digest(secret);
     const em = this.orm.em.fork();
-    const rows = await em.execute<{ user_id: number; expires_at: Date; live: boolean; stale: boolean }[]>(
+    const rows = await em.execute<
+      { user_id: number; expires_at: Date; live: boolean; stale: boolean; reusable_ms: number }[]
+    >(
       `select user_id, expires_at,
               (expires_at > now() and last_seen_at > now() - make_interval(secs => ?)) as live,
-              (last_seen_at < now() - make_interval(secs => ?)) as stale
+              (last_seen_at < now() - make_interval(secs => ?)) as stale,
+              extract(epoch from least(
+                expires_at,
+                (case when last_seen_at < now() - make_interval(secs => ?) then now() else last_seen_at end)
+                  + make_interval(secs => ?)
+              ) - now())::float8 * 1000 as reusable_ms
          from kernel.sessions where id = ?`,
-      [this.policy.idleSeconds, this.touchEverySeconds, id],
+      [this.policy.idleSeconds, this.touchEverySeconds, this.touchEverySeconds, this.touchEverySeconds, id],
     );
     const row = rows[0];
     if (!row) return undefined;
@@ -61,7 +78,12 @@ export class SessionStore {
       return undefined;
     }
     if (row.stale) await em.execute('update kernel.sessions set last_seen_at = now() where id = ?', [id]);
-    return { id, userId: row.user_id, expiresAt: new Date(row.expires_at) };
+    return {
+      id,
+      userId: row.user_id,
+      expiresAt: new Date(row.expires_at),
+      reusableForMs: Math.max(0, Number(row.reusable_ms)),
+    };
   }
 
   async destroy(id: string): Promise<void> {

@@ -1,6 +1,7 @@
 /**
  * Creating, changing and listing users. Every change writes an audit row in the same transaction, and a password
- * reset or a deactivation ends the user's sessions at once.
+ * reset or a deactivation ends the user's sessions at once. Changes go through {@link IdentityWrites}, so no
+ * instance keeps serving a cached principal the change made wrong.
  * @module
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -10,6 +11,7 @@ import type { KernelOrm } from '../db/orm.js';
 import { conflictOnDuplicate } from '../db/unique-violation.js';
 import { ConflictError, NotFoundError } from '../errors/index.js';
 import { loadUserViews, type UserView } from './directory.js';
+import type { IdentityWrites } from './identity-writes.js';
 import { hashPassword } from './passwords.js';
 import type { CreateUserInput, ListUsersQuery, UpdateUserInput } from './schemas.js';
 
@@ -17,6 +19,7 @@ export class UserService {
   constructor(
     private readonly orm: KernelOrm,
     private readonly audit: AuditLog,
+    private readonly writes: IdentityWrites,
   ) {}
 
   async list(query: ListUsersQuery): Promise<{ items: UserView[]; total: number }> {
@@ -50,7 +53,7 @@ export class UserService {
   async create(input: CreateUserInput): Promise<UserView> {
     const passwordHash = await hashPassword(input.password);
     const created = () =>
-      this.orm.em.fork().transactional(async (em) => {
+      this.writes.transaction(async (em) => {
         await this.assertLoginFree(em, input.login);
         const user = em.create(UserEntity, {
           login: input.login,
@@ -84,7 +87,7 @@ export class UserService {
   /** `actorId` is the admin making the change: an admin may not deactivate their own account. */
   async update(id: number, input: UpdateUserInput, actorId: number | undefined): Promise<UserView> {
     const passwordHash = input.password ? await hashPassword(input.password) : undefined;
-    return this.orm.em.fork().transactional(async (em) => {
+    return this.writes.transaction(async (em) => {
       const user = await em.findOne(UserEntity, { id });
       if (!user) throw new NotFoundError(`No user with id ${id}.`);
       if (input.active === false && id === actorId) {
@@ -128,12 +131,14 @@ export class UserService {
 
   /** Changes the caller's own preferences (not an admin change, so no admin rights needed). */
   async updatePreferences(id: number, prefs: { locale: UserView['locale'] }): Promise<UserView> {
-    const em = this.orm.em.fork();
-    const user = await em.findOne(UserEntity, { id });
-    if (!user) throw new NotFoundError(`No user with id ${id}.`);
-    user.locale = prefs.locale;
-    await em.flush();
-    return this.get(id, em);
+    // The locale is part of the cached user view (the UI's language, plugins' context), so this is a write too.
+    return this.writes.transaction(async (em) => {
+      const user = await em.findOne(UserEntity, { id });
+      if (!user) throw new NotFoundError(`No user with id ${id}.`);
+      user.locale = prefs.locale;
+      await em.flush();
+      return this.get(id, em);
+    });
   }
 
   private async assertLoginFree(em: EntityManager, login: string): Promise<void> {

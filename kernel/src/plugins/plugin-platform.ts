@@ -23,6 +23,7 @@ import { IdentityReader } from '../host-api/identity-capability.js';
 import { PluginLog } from '../host-api/plugin-log.js';
 import { PluginCaller } from '../host-api/plugins-call-capability.js';
 import { SqlGuard } from '../host-api/sql-guard.js';
+import type { PrincipalCache } from '../identity/principal-cache.js';
 import type { Logger } from '../log/logger.js';
 import { MANIFEST_FILE, type PluginRoot } from './discovery.js';
 import { EventDispatcher } from './event-dispatcher.js';
@@ -89,6 +90,8 @@ export async function startPluginPlatform(deps: {
   audit: AuditLog;
   scopes: PluginScopes;
   logger: Logger;
+  /** The session principals this instance remembers; the cluster bus keeps them in step with the others. */
+  principals: PrincipalCache;
 }): Promise<PluginPlatform> {
   const { config } = deps;
   const roots = [
@@ -119,13 +122,15 @@ export async function startPluginPlatform(deps: {
   const cluster = await ClusterBus.start({
     databaseUrl: deps.databaseUrl,
     logger: deps.logger,
-    onMessage: (message) => applyClusterMessage(message, plugins(), cache),
+    onMessage: (message) => applyClusterMessage(message, plugins(), cache, deps.principals),
     onResync: async () => {
       cache.invalidateAll();
+      deps.principals.apply({ kind: 'identity' });
       await plugins().packagesChanged();
     },
   });
   cache.onChange = (plugin, key) => cluster.cacheChanged(plugin, key);
+  deps.principals.onInvalidate = (change) => cluster.publish(change);
   const packageStore = new PluginPackageStore(deps.orm);
   const packages = new PackageFolder({
     dir: path.join(config.dataDir, UPLOADED_PLUGINS_FOLDER),
@@ -202,7 +207,12 @@ export async function startPluginPlatform(deps: {
 }
 
 /** What another instance's change means here. */
-async function applyClusterMessage(message: ClusterMessage, manager: PluginManager, cache: PluginCache) {
+async function applyClusterMessage(
+  message: ClusterMessage,
+  manager: PluginManager,
+  cache: PluginCache,
+  principals: PrincipalCache,
+) {
   switch (message.kind) {
     case 'plugin':
       return manager.reconcile(message.id);
@@ -212,5 +222,8 @@ async function applyClusterMessage(message: ClusterMessage, manager: PluginManag
       return manager.packagesChanged();
     case 'reload':
       return manager.reloaded(message.id);
+    case 'identity':
+    case 'session':
+      return principals.apply(message);
   }
 }
