@@ -10,7 +10,7 @@ import { css, html, nothing, type PropertyValues } from 'lit';
 import '../components/composer.js';
 import type { TicketsComposer } from '../components/composer.js';
 import '../components/customer-picker.js';
-import { pendingUntilField } from '../components/form-fields.js';
+import { pendingUntilField, selectField, textField } from '../components/form-fields.js';
 import '../components/toast.js';
 import { V1 } from '../lib/api.js';
 import { fromLocalInput } from '../lib/format.js';
@@ -221,46 +221,23 @@ export class TicketNewPage extends TicketsPage<NewTicketData> {
     });
   }
 
-  private renderInput(key: 'title', required: boolean) {
-    const error = this.errors[key];
-    return html`<div class="field wide">
-      <label for="new-${key}">${this.t(`field.${key}`)}${required ? html`<span aria-hidden="true"> *</span>` : nothing}</label>
-      <input
-        id="new-${key}"
-        data-testid="new-${key}"
-        maxlength="255"
-        ?required=${required}
-        aria-invalid=${error ? 'true' : 'false'}
-        aria-describedby=${error ? `new-${key}-error` : nothing}
-        .value=${this.draft[key]}
-        @input=${(e: Event) => this.set(key, (e.target as HTMLInputElement).value)}
-      />
-      ${error ? html`<span class="field-error" id="new-${key}-error" data-testid="new-${key}-error">${error}</span>` : nothing}
-    </div>`;
-  }
-
+  /** One of the form's selects; its id and test id are `new-<key>`, which the browser tests select by. */
   private renderSelect(
     key: 'queueId' | 'stateId' | 'priorityId' | 'typeId' | 'ownerId',
     options: readonly { id: number; name: string }[],
     empty?: string,
     required = false,
   ) {
-    const error = this.errors[key];
-    return html`<div class="field">
-      <label for="new-${key}">${this.t(`field.${key}`)}${required ? html`<span aria-hidden="true"> *</span>` : nothing}</label>
-      <select
-        id="new-${key}"
-        data-testid="new-${key}"
-        ?required=${required}
-        aria-invalid=${error ? 'true' : 'false'}
-        aria-describedby=${error ? `new-${key}-error` : nothing}
-        @change=${(e: Event) => this.set(key, (e.target as HTMLSelectElement).value)}
-      >
-        ${empty !== undefined ? html`<option value="" ?selected=${this.draft[key] === ''}>${empty}</option>` : nothing}
-        ${options.map((o) => html`<option value=${o.id} ?selected=${this.draft[key] === String(o.id)}>${o.name}</option>`)}
-      </select>
-      ${error ? html`<span class="field-error" id="new-${key}-error" data-testid="new-${key}-error">${error}</span>` : nothing}
-    </div>`;
+    return selectField({
+      id: `new-${key}`,
+      label: this.t(`field.${key}`),
+      value: this.draft[key],
+      options,
+      empty,
+      required,
+      error: this.errors[key],
+      onChange: (value) => this.set(key, value),
+    });
   }
 
   protected override renderContent(data: NewTicketData) {
@@ -280,7 +257,16 @@ export class TicketNewPage extends TicketsPage<NewTicketData> {
         <h2 tabindex="-1" data-testid="new-heading">${this.t('new.heading')}</h2>
         <p class="muted">${this.t('new.required')}</p>
         <div class="form-grid" role="group" aria-label=${this.t('new.ticketFields')}>
-          ${this.renderInput('title', true)}
+          ${textField({
+            id: 'new-title',
+            label: this.t('field.title'),
+            value: this.draft.title,
+            maxLength: 255,
+            required: true,
+            wide: true,
+            error: this.errors.title,
+            onChange: (value) => this.set('title', value),
+          })}
           ${this.renderSelect('queueId', data.queues, this.t('new.chooseQueue'), true)}
           ${
             this.portal
