@@ -16,6 +16,7 @@ import { V1 } from '../lib/api.js';
 import { fromLocalInput } from '../lib/format.js';
 import { focusHeading } from '../lib/page-focus.js';
 import { userName } from '../lib/people.js';
+import { QueueOwnersRequest } from '../lib/queue-owners.js';
 import { loadReference, type Reference } from '../lib/reference.js';
 import { TicketsPage } from '../lib/tickets-page.js';
 import {
@@ -76,6 +77,7 @@ export class TicketNewPage extends TicketsPage<NewTicketData> {
 
   private focused = false;
   private ownersFor: string | undefined;
+  private readonly ownersRequest = new QueueOwnersRequest();
 
   constructor() {
     super();
@@ -134,15 +136,20 @@ export class TicketNewPage extends TicketsPage<NewTicketData> {
     }
   }
 
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.ownersRequest.abort();
+  }
+
   private async loadOwners(queueId: string): Promise<void> {
     this.owners = [];
-    if (!queueId) return;
-    try {
-      const answer = await this.api.get<{ items: QueueOwner[] }>(`${V1}/queues/${queueId}/owners`);
-      if (this.draft.queueId === queueId) this.owners = answer.items;
-    } catch {
-      // The owner stays unset: a ticket without one is fine.
+    if (!queueId) {
+      this.ownersRequest.abort();
+      return;
     }
+    // The owner stays unset when the list cannot be had: a ticket without one is fine.
+    const owners = await this.ownersRequest.load(Number(queueId));
+    if (owners) this.owners = owners;
   }
 
   private set(key: keyof Draft, value: string): void {
