@@ -173,6 +173,32 @@ afterAll(async () => {
   await new Promise((resolve) => webhook?.close(resolve));
 });
 
+/** hello-wasm's `visitsShown` setting as the admin API shows it, from the list or the plugin's own status. */
+async function visitsShownField(path: string): Promise<{ title: string; description: string }> {
+  const res = await admin.get(path);
+  expect(res.status).toBe(200);
+  const body = res.body as { items?: { id: string; settingsSchema: unknown }[]; settingsSchema?: unknown };
+  const schema = body.items ? body.items.find((p) => p.id === WASM)?.settingsSchema : body.settingsSchema;
+  return (schema as { properties: Record<string, { title: string; description: string }> }).properties
+    .visitsShown!;
+}
+
+/** English for an English admin; German from the plugin's bundle once the admin switches to German. */
+async function expectSettingsInAdminsLanguage(): Promise<void> {
+  expect(await visitsShownField(`/api/admin/plugins/${WASM}`)).toMatchObject({ title: 'Visits shown' });
+  expect((await admin.patch('/api/auth/me', { locale: 'de' })).status).toBe(200);
+  try {
+    const german = {
+      title: 'Angezeigte Besuche',
+      description: 'Wie viele der letzten Besuche GET /visits liefert.',
+    };
+    expect(await visitsShownField(`/api/admin/plugins/${WASM}`)).toMatchObject(german);
+    expect(await visitsShownField('/api/admin/plugins')).toMatchObject(german);
+  } finally {
+    expect((await admin.patch('/api/auth/me', { locale: 'en' })).status).toBe(200);
+  }
+}
+
 describe('an operator enables the examples', () => {
   it('finds both installed, with nothing granted, and refuses to enable them before the grant', async () => {
     for (const id of [WASM, GRPC]) {
@@ -184,6 +210,10 @@ describe('an operator enables the examples', () => {
       expect(refused.body.error.message).toMatch(/asks for permissions it was not granted/);
     }
     expect((await anna.get(`/api/plugins/${WASM}/greeting`)).status).toBe(404);
+  });
+
+  it("shows a settings form in the admin's language, from the bundles in the folder of a plugin not running", async () => {
+    await expectSettingsInAdminsLanguage();
   });
 
   it('grants what each asks for (and hello-grpc the loopback webhook), sets its webhook and enables both', async () => {
@@ -224,6 +254,11 @@ describe('an operator enables the examples', () => {
 });
 
 describe('hello-wasm', () => {
+  it("shows its settings form in the admin's language from the running plugin's bundles", async () => {
+    expect((await admin.get(`/api/admin/plugins/${WASM}`)).body.state).toBe('enabled');
+    await expectSettingsInAdminsLanguage();
+  });
+
   it('greets the signed-in user by name, in English, with the count from the cache', async () => {
     expect(await greetingOf(WASM)).toEqual({
       greeting: `Hello, ${NAME}! 👋`,

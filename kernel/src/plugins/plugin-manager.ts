@@ -39,6 +39,7 @@ import {
 } from './plugin-schema.js';
 import { effectiveSettings, maskSecrets, unmaskSecrets, validateSettings } from './plugin-settings.js';
 import type { PluginStateStore, StoredPlugin } from './plugin-state-store.js';
+import { localizeSettingsSchema } from './settings-i18n.js';
 import { wasmLoadFindings } from './wasm-load-checks.js';
 
 /** The kernel API version plugins declare compatibility with in `kernelApi`. */
@@ -94,6 +95,8 @@ export class PluginManager {
   private discovered = new Map<string, DiscoveredPlugin>();
   private readonly active = new Map<string, ActivePlugin>();
   private readonly busy = new Map<string, Promise<unknown>>();
+  /** The bundles of plugins that are not running, for their settings forms; by manifest, so a reload reads anew. */
+  private readonly idleBundles = new WeakMap<PluginManifest, Promise<I18n | undefined>>();
   private hostServer: Promise<HostServer> | undefined;
 
   constructor(private readonly o: PluginManagerOptions) {}
@@ -201,6 +204,27 @@ export class PluginManager {
   async get(id: string): Promise<PluginStatus> {
     const plugin = this.requireDiscovered(id);
     return this.status(plugin, await this.o.store.get(id));
+  }
+
+  /**
+   * `status` with its settings form in `locale`, from the plugin's bundles (see settings-i18n.ts): the running
+   * plugin's, else read from its folder once per manifest. A bundle that cannot be read leaves the schema's texts.
+   */
+  async inLocale(status: PluginStatus, locale: string): Promise<PluginStatus> {
+    const plugin = this.discovered.get(status.id);
+    if (!status.settingsSchema || !plugin?.manifest) return status;
+    const active = this.active.get(status.id);
+    let bundles: Promise<I18n | undefined>;
+    if (active) bundles = Promise.resolve(active.i18n);
+    else {
+      const manifest = plugin.manifest;
+      bundles = this.idleBundles.get(manifest) ?? loadBundles(plugin.dir, manifest).catch(() => undefined);
+      this.idleBundles.set(manifest, bundles);
+    }
+    const i18n = await bundles;
+    return i18n
+      ? { ...status, settingsSchema: localizeSettingsSchema(status.settingsSchema, i18n, locale) }
+      : status;
   }
 
   /**

@@ -4,13 +4,14 @@
  * @module
  */
 import { permissionsSchema } from '@goatflow/sdk';
-import { Router } from 'express';
+import { type Response, Router } from 'express';
 import { z } from 'zod';
 import type { AuditLog } from '../../audit/audit-log.js';
 import { currentContext } from '../../context/request-context.js';
 import { ConflictError, NotFoundError } from '../../errors/index.js';
 import { LOG_LEVELS, type PluginLog } from '../../host-api/plugin-log.js';
-import { PluginLifecycleError, type PluginManager } from '../../plugins/plugin-manager.js';
+import type { UserView } from '../../identity/directory.js';
+import { PluginLifecycleError, type PluginManager, type PluginStatus } from '../../plugins/plugin-manager.js';
 import { parseInput } from '../validate.js';
 
 const pluginId = z.string().regex(/^[a-z][a-z0-9@-]{0,80}$/, 'is not a plugin id');
@@ -46,23 +47,33 @@ export function adminPluginRoutes(plugins: PluginManager, log: PluginLog, audit:
     return result;
   };
 
+  // Every status answered carries its settings form in the admin's language.
+  const localeOf = (res: Response) => (res.locals.user as UserView | undefined)?.locale ?? 'en';
+  const answer = async (res: Response, status: PluginStatus) => {
+    res.json(await plugins.inLocale(status, localeOf(res)));
+  };
   router.get('/', async (_req, res) => {
-    const items = await plugins.list();
+    const locale = localeOf(res);
+    const items = await Promise.all((await plugins.list()).map((p) => plugins.inLocale(p, locale)));
     res.json({ items, total: items.length });
   });
   router.get('/:id', async (req, res) => {
     const id = parseInput(pluginId, req.params.id, 'id');
-    res.json(await lifecycle(() => plugins.get(id)));
+    await answer(res, await lifecycle(() => plugins.get(id)));
   });
   router.put('/:id/grants', async (req, res) => {
     const id = parseInput(pluginId, req.params.id, 'id');
     const granted = parseInput(permissionsSchema, req.body);
-    res.json(await audited('plugin.granted', id, () => plugins.grant(id, granted, actor()), { granted }));
+    await answer(
+      res,
+      await audited('plugin.granted', id, () => plugins.grant(id, granted, actor()), { granted }),
+    );
   });
   router.put('/:id/settings', async (req, res) => {
     const id = parseInput(pluginId, req.params.id, 'id');
     const settings = parseInput(settingsBody, req.body, 'settings');
-    res.json(
+    await answer(
+      res,
       await audited('plugin.settings_changed', id, () => plugins.saveSettings(id, settings, actor()), {
         keys: Object.keys(settings),
       }),
@@ -70,11 +81,11 @@ export function adminPluginRoutes(plugins: PluginManager, log: PluginLog, audit:
   });
   router.post('/:id/enable', async (req, res) => {
     const id = parseInput(pluginId, req.params.id, 'id');
-    res.json(await audited('plugin.enabled', id, () => plugins.enable(id, actor())));
+    await answer(res, await audited('plugin.enabled', id, () => plugins.enable(id, actor())));
   });
   router.post('/:id/disable', async (req, res) => {
     const id = parseInput(pluginId, req.params.id, 'id');
-    res.json(await audited('plugin.disabled', id, () => plugins.disable(id, actor())));
+    await answer(res, await audited('plugin.disabled', id, () => plugins.disable(id, actor())));
   });
   // Re-reads the plugin's folder and restarts it with the new code (goatflow-plugin dev). Answers its status, also
   // when the new version does not start: that is the plugin's state (failed, with lastError and issues), not an
@@ -88,7 +99,7 @@ export function adminPluginRoutes(plugins: PluginManager, log: PluginLog, audit:
       lastError: status.lastError ?? null,
     };
     await audit.record({ action: 'plugin.reloaded', targetType: 'plugin', targetId: id, details });
-    res.json(status);
+    await answer(res, status);
   });
   router.get('/:id/logs', async (req, res) => {
     const id = parseInput(pluginId, req.params.id, 'id');
