@@ -28,7 +28,9 @@ export type ClusterMessage =
   /** Users, groups, memberships or a user's sessions changed: forget every cached principal. */
   | { kind: 'identity' }
   /** The session (by id, the digest of its secret) ended: forget its cached principal. */
-  | { kind: 'session'; id: string };
+  | { kind: 'session'; id: string }
+  /** Only this user's own view changed (their preferences): forget their cached principals. */
+  | { kind: 'user'; id: number };
 
 type Envelope = ClusterMessage & { from: string };
 

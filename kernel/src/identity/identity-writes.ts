@@ -7,7 +7,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { KernelOrm } from '../db/orm.js';
-import type { PrincipalCache } from './principal-cache.js';
+import type { PrincipalCache, PrincipalInvalidation } from './principal-cache.js';
 
 export class IdentityWrites {
   constructor(
@@ -19,12 +19,16 @@ export class IdentityWrites {
    * Runs `work` in one transaction, then drops the cached principals here and on the other instances. They are
    * dropped even when it failed: a commit whose outcome is unknown may have landed, and an extra miss costs little.
    * Dropped after the commit, not before: a request in between would otherwise cache what was about to change.
+   * @param forget - what to drop: every principal unless the write touches only one user's own view
    */
-  async transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+  async transaction<T>(
+    work: (em: EntityManager) => Promise<T>,
+    forget: PrincipalInvalidation = { kind: 'identity' },
+  ): Promise<T> {
     try {
       return await this.orm.em.fork().transactional(work);
     } finally {
-      await this.principals.invalidate({ kind: 'identity' });
+      await this.principals.invalidate(forget);
     }
   }
 }

@@ -120,6 +120,27 @@ describe('PrincipalCache', () => {
     expect(announced).toEqual([{ kind: 'session', id: 's1' }, { kind: 'identity' }]);
   });
 
+  it("forgets only one user's sessions when only that user's own view changed", async () => {
+    const { cache } = setup();
+    const announced: PrincipalInvalidation[] = [];
+    cache.onInvalidate = (change) => {
+      announced.push(change);
+    };
+    const as = (user: number) => async () => ({ found: principalOf(user), reusableForMs: 60_000 });
+    await cache.resolve('laptop', as(1));
+    await cache.resolve('phone', as(1));
+    await cache.resolve('other', as(2));
+    await cache.invalidate({ kind: 'user', id: 1 });
+    expect(cache.size).toBe(1);
+    let reloaded = false;
+    await cache.resolve('other', async () => {
+      reloaded = true;
+      return { found: principalOf(2), reusableForMs: 60_000 };
+    });
+    expect(reloaded).toBe(false);
+    expect(announced).toEqual([{ kind: 'user', id: 1 }]);
+  });
+
   it('applies another instance’s invalidation without announcing it back', async () => {
     const { cache, load } = setup();
     const announced: PrincipalInvalidation[] = [];

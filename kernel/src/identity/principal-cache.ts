@@ -15,8 +15,15 @@ export interface CachedPrincipal {
   user: UserView;
 }
 
-/** What to forget: every entry (an identity write) or one session's (it ended). */
-export type PrincipalInvalidation = { kind: 'identity' } | { kind: 'session'; id: string };
+/**
+ * What to forget: every entry (an identity write), one session's (it ended), or one user's sessions (a change
+ * only to that user's own view, such as their language: any signed-in user may make it, and it must not empty
+ * everyone's cache on every instance).
+ */
+export type PrincipalInvalidation =
+  | { kind: 'identity' }
+  | { kind: 'session'; id: string }
+  | { kind: 'user'; id: number };
 
 export interface PrincipalCacheOptions {
   /** Longest an entry is reused, in ms; `0` turns the cache off. Default 2000. */
@@ -87,7 +94,11 @@ export class PrincipalCache {
   apply(change: PrincipalInvalidation): void {
     this.generation++;
     if (change.kind === 'session') this.entries?.delete(change.id);
-    else this.entries?.clear();
+    else if (change.kind === 'user') {
+      for (const [session, cached] of this.entries?.entries() ?? []) {
+        if (cached.principal.id === change.id) this.entries?.delete(session);
+      }
+    } else this.entries?.clear();
   }
 
   /** How many sessions are remembered (for tests and diagnostics). */

@@ -131,14 +131,18 @@ export class UserService {
 
   /** Changes the caller's own preferences (not an admin change, so no admin rights needed). */
   async updatePreferences(id: number, prefs: { locale: UserView['locale'] }): Promise<UserView> {
-    // The locale is part of the cached user view (the UI's language, plugins' context), so this is a write too.
-    return this.writes.transaction(async (em) => {
-      const user = await em.findOne(UserEntity, { id });
-      if (!user) throw new NotFoundError(`No user with id ${id}.`);
-      user.locale = prefs.locale;
-      await em.flush();
-      return this.get(id, em);
-    });
+    // The locale is part of the cached user view (the UI's language, plugins' context), so this is a write too,
+    // but of this user's entries only: any user may make it, as often as they like.
+    return this.writes.transaction(
+      async (em) => {
+        const user = await em.findOne(UserEntity, { id });
+        if (!user) throw new NotFoundError(`No user with id ${id}.`);
+        user.locale = prefs.locale;
+        await em.flush();
+        return this.get(id, em);
+      },
+      { kind: 'user', id },
+    );
   }
 
   private async assertLoginFree(em: EntityManager, login: string): Promise<void> {

@@ -224,6 +224,7 @@ async function applyClusterMessage(
       return manager.reloaded(message.id);
     case 'identity':
     case 'session':
+    case 'user':
       return principals.apply(message);
   }
 }

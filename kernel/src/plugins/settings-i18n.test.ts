@@ -59,6 +59,19 @@ describe('localizeSettingsSchema', () => {
     expect(schema).toEqual(before);
   });
 
+  it('keeps a field named __proto__ a field', () => {
+    const hostile = JSON.parse(
+      '{"type":"object","properties":{"__proto__":{"type":"string","title":"Odd"}}}',
+    );
+    const out = localizeSettingsSchema(hostile, bundles, 'de') as { properties: Record<string, unknown> };
+    expect(Object.keys(out.properties)).toEqual(['__proto__']);
+    expect(Object.getOwnPropertyDescriptor(out.properties, '__proto__')?.value).toEqual({
+      type: 'string',
+      title: 'Odd',
+    });
+    expect(Object.getPrototypeOf(out.properties)).toBe(Object.prototype);
+  });
+
   it('leaves anything that is not a schema object alone', () => {
     expect(localizeSettingsSchema(null, bundles, 'de')).toBeNull();
     expect(localizeSettingsSchema({ type: 'object' }, bundles, 'de')).toEqual({ type: 'object' });

@@ -22,20 +22,19 @@ const isObject = (value: unknown): value is Json =>
 export function localizeSettingsSchema<T>(schema: T, i18n: I18n, locale: string): T {
   const walk = (node: Json, prefix: string): Json => {
     if (!isObject(node.properties)) return node;
-    const properties: Json = {};
-    for (const [name, child] of Object.entries(node.properties)) {
-      if (!isObject(child)) {
-        properties[name] = child;
-        continue;
-      }
-      const key = `${prefix}.${name}`;
-      const copy = walk({ ...child }, key);
-      for (const text of ['title', 'description'] as const) {
-        const id = `${key}.${text}`;
-        if (i18n.exists(id, { lng: locale })) copy[text] = i18n.t(id, { lng: locale });
-      }
-      properties[name] = copy;
-    }
+    // fromEntries defines each property: a field named `__proto__` stays a field instead of becoming a prototype.
+    const properties = Object.fromEntries(
+      Object.entries(node.properties).map(([name, child]) => {
+        if (!isObject(child)) return [name, child];
+        const key = `${prefix}.${name}`;
+        const copy = walk({ ...child }, key);
+        for (const text of ['title', 'description'] as const) {
+          const id = `${key}.${text}`;
+          if (i18n.exists(id, { lng: locale })) copy[text] = i18n.t(id, { lng: locale });
+        }
+        return [name, copy];
+      }),
+    );
     return { ...node, properties };
   };
   return isObject(schema) ? (walk(schema, 'settings') as T) : schema;
