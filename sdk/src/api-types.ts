@@ -136,6 +136,13 @@ export interface ApiPluginHealth {
   lastError?: string;
 }
 
+/**
+ * Where a plugin came from: `installation` — a plugin folder of the installation (plugins-core, plugins-examples,
+ * `GOATFLOW_PLUGIN_DIR`), removed by deleting its folder; `upload` — a package an admin uploaded, removed with
+ * `DELETE /api/admin/plugins/:id`.
+ */
+export type ApiPluginSource = 'installation' | 'upload';
+
 /** One plugin at `GET /api/admin/plugins` and `GET /api/admin/plugins/:id`. */
 export interface ApiPluginStatus {
   id: string;
@@ -144,6 +151,8 @@ export interface ApiPluginStatus {
   runtime: 'wasm' | 'grpc' | undefined;
   /** Bundled in plugins-core: enabled by default with what it asks for granted. */
   firstParty: boolean;
+  /** Where it came from; only an uploaded plugin can be removed through the API. */
+  source: ApiPluginSource;
   state: ApiPluginState;
   health: ApiPluginHealth | undefined;
   requested: PluginPermissions;

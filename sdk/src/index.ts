@@ -13,6 +13,7 @@ export {
   type ApiPluginHealth,
   type ApiPluginLogLevel,
   type ApiPluginLogLine,
+  type ApiPluginSource,
   type ApiPluginState,
   type ApiPluginStatus,
   type ApiPluginUploadResult,

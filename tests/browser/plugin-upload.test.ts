@@ -1,7 +1,8 @@
 /**
  * Uploading a packed plugin at /admin/plugins, in Chromium: the admin picks the .tgz and its .sha256 file in the
  * upload dialog; a checksum that does not match is shown at the checksum field, a package with a broken
- * manifest lists the manifest's problems, and a good package is installed disabled, listed and highlighted.
+ * manifest lists the manifest's problems, and a good package is installed disabled, listed and highlighted. A
+ * plugin that is not running can then be removed, after a confirmation; a bundled plugin offers no Remove.
  * The packages are packed at test time, npm-pack style, into a temporary folder. Set GOATFLOW_SCREENSHOT_DIR to
  * keep screenshots.
  */
@@ -130,5 +131,29 @@ describe('uploading a plugin at /admin/plugins', () => {
     await page.reload();
     await waitForText(page.getByTestId(`plugin-row-${ID}`), 'Uploaded Greeter');
     expect(await page.getByTestId(`plugin-row-${ID}`).getAttribute('data-uploaded')).toBeNull();
+  });
+
+  it('removes the uploaded plugin after a confirmation; a bundled plugin has no Remove', async () => {
+    await page.getByTestId('plugin-row-hello-wasm').waitFor();
+    expect(await page.getByTestId('plugin-remove-hello-wasm').count()).toBe(0);
+    await page.getByTestId(`plugin-remove-${ID}`).click();
+    const dialog = page.getByTestId('plugin-remove-dialog');
+    await waitForText(dialog, 'Its data, granted permissions and settings are kept');
+    // Cancelling leaves it installed.
+    await page.getByTestId('plugin-remove-cancel').click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByTestId(`plugin-row-${ID}`).waitFor();
+
+    await page.getByTestId(`plugin-remove-${ID}`).click();
+    await page.getByTestId('plugin-remove-confirm').click();
+    await waitForText(page.getByTestId('plugins-notice'), 'Uploaded Greeter was removed.');
+    await page.getByTestId(`plugin-row-${ID}`).waitFor({ state: 'detached' });
+    await screenshot('plugin-removed');
+
+    const admin = await adminClient(session.kernel);
+    expect((await admin.get(`/api/admin/plugins/${ID}`)).status).toBe(404);
+    await page.reload();
+    await page.getByTestId('plugins-table').waitFor();
+    expect(await page.getByTestId(`plugin-row-${ID}`).count()).toBe(0);
   });
 });

@@ -3,6 +3,8 @@
  * an admin: the checksum is checked before anything is unpacked, unsafe and oversized archives and invalid
  * manifests are refused, ids of bundled plugins are refused, an upgrade waits until the plugin is disabled, a
  * downgrade is refused, and a second kernel on the same database unpacks the package from the database.
+ * `DELETE /api/admin/plugins/:id` removes an uploaded package once it is disabled, keeping the plugin's grant,
+ * settings and state for a later upload, and the other kernels drop it too.
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -310,6 +312,116 @@ describe('who may upload', () => {
     }
     expect(await listed(admin, 'csrf-upload')).toBeUndefined();
   });
+
+  it('lets only an admin with the CSRF token remove a package: agents 404, the anonymous 401, no token 403', async () => {
+    expect((await upload(admin, uploadForm(pack({ id: 'guarded-remove' })))).status).toBe(201);
+    const path = '/api/admin/plugins/guarded-remove';
+    expect((await agent.delete(path)).status).toBe(404);
+    expect((await new ApiClient(kernel.url).delete(path)).status).toBe(401);
+    admin.sendCsrf = false;
+    try {
+      expect((await admin.delete(path)).status).toBe(403);
+    } finally {
+      admin.sendCsrf = true;
+    }
+    expect(await listed(admin, 'guarded-remove')).toBeDefined();
+    expect((await admin.delete(path)).status).toBe(204);
+    expect(await listed(admin, 'guarded-remove')).toBeUndefined();
+  });
+});
+
+describe('removing an uploaded package', () => {
+  const REM = 'removable-echo';
+  const remPath = `/api/admin/plugins/${REM}`;
+  /** The fixture under another id, with a settings form, so the kept settings can be seen. */
+  const packRemovable = (version: string) =>
+    pack({
+      id: REM,
+      version,
+      contributes: {
+        ...manifest.contributes,
+        settings: { type: 'object', properties: { greeting: { type: 'string' } } },
+      },
+    });
+  const folderOf = (dir: string, bytes: Buffer) => path.join(dir, 'uploaded-plugins', REM, sha256(bytes));
+
+  it('answers 404 for an unknown id and 400 for one that is not an id', async () => {
+    const unknown = await admin.delete('/api/admin/plugins/no-such-plugin');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.code).toBe('not_found');
+    const bad = await admin.delete('/api/admin/plugins/Not_An_Id');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details[0]).toMatchObject({ path: 'id' });
+  });
+
+  it('refuses (409) a plugin that comes with the installation, saying to delete its folder', async () => {
+    const res = await admin.delete('/api/admin/plugins/hello-wasm');
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('conflict');
+    expect(res.body.error.message).toContain('comes with this installation');
+    expect(res.body.error.message).toContain('delete its folder');
+    expect(await listed(admin, 'hello-wasm')).toMatchObject({ source: 'installation' });
+  });
+
+  it('refuses (409) an enabled plugin: disable it first', async () => {
+    expect((await upload(admin, uploadForm(packRemovable('1.1.0')))).status).toBe(201);
+    expect(await listed(admin, REM)).toMatchObject({ source: 'upload', state: 'installed' });
+    expect((await admin.put(`${remPath}/grants`, { cache: true })).status).toBe(200);
+    expect((await admin.put(`${remPath}/settings`, { greeting: 'kept' })).status).toBe(200);
+    expect((await admin.post(`${remPath}/enable`)).status).toBe(200);
+    expect((await agent.post(`/api/plugins/${REM}/calls`, { count: 1, fn: 'log' })).status).toBe(200);
+
+    const res = await admin.delete(remPath);
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('conflict');
+    expect(res.body.error.message).toContain('disable it first');
+    expect(await listed(admin, REM)).toMatchObject({ state: 'enabled' });
+  });
+
+  it('removes it once disabled: 204, gone from the list and its routes, folder deleted, audited', async () => {
+    const bytes = packRemovable('1.1.0');
+    expect((await admin.post(`${remPath}/disable`)).status).toBe(200);
+    const res = await admin.delete(remPath);
+    expect(res.status).toBe(204);
+
+    expect(await listed(admin, REM)).toBeUndefined();
+    expect((await admin.get(remPath)).status).toBe(404);
+    expect((await agent.post(`/api/plugins/${REM}/calls`, { count: 1, fn: 'log' })).status).toBe(404);
+    expect(fs.existsSync(path.join(dataDirs[0]!, 'uploaded-plugins', REM))).toBe(false);
+    expect(fs.existsSync(folderOf(dataDirs[0]!, bytes))).toBe(false);
+    const rows = await auditRows(admin, 'plugin.removed');
+    expect(rows.find((r) => r.targetId === REM)).toMatchObject({
+      targetType: 'plugin',
+      details: { id: REM, version: '1.1.0', sha256: sha256(bytes) },
+    });
+    expect((await admin.delete(remPath)).status).toBe(404);
+  });
+
+  it('keeps its grant, settings and state: an upload brings them back, an older version is refused', async () => {
+    const older = await upload(admin, uploadForm(packRemovable('1.0.0')));
+    expect(older.status).toBe(409);
+    expect(older.body.error.details).toEqual([
+      expect.objectContaining({ path: '/version', code: 'too_small', params: { minimum: '1.1.0' } }),
+    ]);
+    expect(await listed(admin, REM)).toBeUndefined();
+
+    const again = await upload(admin, uploadForm(packRemovable('1.1.0')));
+    expect(again.status).toBe(201);
+    expect(again.body.package).toMatchObject({ outcome: 'installed', previousVersion: null });
+    expect(again.body.plugin).toMatchObject({
+      source: 'upload',
+      state: 'disabled',
+      granted: { cache: true },
+      missingGrants: [],
+      settings: { greeting: 'kept' },
+    });
+    const logs = await admin.get(`${remPath}/logs?level=info`);
+    expect(logs.body.items.map((l: { message: string }) => l.message)).toContain('enabled version 1.1.0');
+    // No new grant needed: it runs again as it did before it was removed.
+    expect((await admin.post(`${remPath}/enable`)).status).toBe(200);
+    expect((await agent.post(`/api/plugins/${REM}/calls`, { count: 1, fn: 'log' })).status).toBe(200);
+    expect((await admin.post(`${remPath}/disable`)).status).toBe(200);
+  });
 });
 
 describe('several kernels on one database', () => {
@@ -339,5 +451,24 @@ describe('several kernels on one database', () => {
     expect((await otherAgent.login('upload-agent', 'user-test-password')).status).toBe(200);
     const call = await otherAgent.post('/api/plugins/late-arrival/calls', { count: 1, fn: 'log' });
     expect(call.status).toBe(200);
+  });
+
+  it('drops a package removed on another kernel, and its unpacked folder, once told packages changed', async () => {
+    const other = second[0]!;
+    const otherAdmin = await adminClient(other);
+    const otherFolder = path.join(dataDirs.at(-1)!, 'uploaded-plugins', 'late-arrival');
+    expect(fs.existsSync(otherFolder)).toBe(true);
+    expect((await admin.post('/api/admin/plugins/late-arrival/disable')).status).toBe(200);
+    await other.plugins.reconcile('late-arrival');
+    expect((await admin.delete('/api/admin/plugins/late-arrival')).status).toBe(204);
+
+    await other.plugins.packagesChanged();
+    expect(await listed(otherAdmin, 'late-arrival')).toBeUndefined();
+    expect(fs.existsSync(otherFolder)).toBe(false);
+    const otherAgent = new ApiClient(other.url);
+    expect((await otherAgent.login('upload-agent', 'user-test-password')).status).toBe(200);
+    expect((await otherAgent.post('/api/plugins/late-arrival/calls', { count: 1, fn: 'log' })).status).toBe(
+      404,
+    );
   });
 });

@@ -31,8 +31,13 @@ class FakeStore {
     });
     return sha256;
   }
+  /** Ids whose rows `list` does not show yet: an upload that stored its row after a sync read the table. */
+  hiddenFromList = new Set<string>();
   async list() {
-    return [...this.rows.values()].map((r) => r.pkg);
+    return [...this.rows.values()].map((r) => r.pkg).filter((p) => !this.hiddenFromList.has(p.id));
+  }
+  async get(id: string) {
+    return this.rows.get(id)?.pkg;
   }
   async bytes(id: string, sha256: string) {
     const row = this.rows.get(id);
@@ -79,6 +84,27 @@ describe('PackageFolder.sync', () => {
     await folder.sync();
     expect(fs.existsSync(path.join(dir, 'demo', v1))).toBe(false);
     expect(fs.existsSync(path.join(dir, 'demo', v2))).toBe(true);
+  });
+
+  it('deletes the folders of a removed package once no running plugin uses them, nothing else', async () => {
+    const sha = store.put('demo', '1.0.0', tgz(manifest('1.0.0')));
+    await folder.sync();
+    fs.mkdirSync(path.join(dir, 'hand-made', 'notes'), { recursive: true });
+    store.rows.delete('demo');
+    const inUse = new Set([path.join(dir, 'demo', sha)]);
+    expect((await folder.sync(inUse)).folders).toEqual([]);
+    expect(fs.existsSync(path.join(dir, 'demo', sha))).toBe(true);
+    await folder.sync();
+    expect(fs.existsSync(path.join(dir, 'demo'))).toBe(false);
+    expect(fs.existsSync(path.join(dir, 'hand-made', 'notes'))).toBe(true);
+  });
+
+  it('keeps a folder another kernel placed after this sync read the table (its row is there by then)', async () => {
+    const sha = store.put('demo', '1.0.0', tgz(manifest('1.0.0')));
+    await folder.sync();
+    store.hiddenFromList.add('demo');
+    await folder.sync();
+    expect(fs.existsSync(path.join(dir, 'demo', sha))).toBe(true);
   });
 
   it('leaves out a package whose bytes do not match their digest or do not unpack, keeping the others', async () => {

@@ -6,7 +6,8 @@
  * the contents are the same by construction.
  *
  * {@link PackageFolder.sync} makes the folder match the table: missing or stale packages are unpacked, older
- * folders of a plugin are removed once no running plugin uses them. It answers the discovery root listing exactly
+ * folders of a plugin — and all folders of a plugin whose package was removed — are removed once no running
+ * plugin uses them. It answers the discovery root listing exactly
  * the folders of the packages installed now; anything else in the folder is ignored.
  * @module
  */
@@ -111,6 +112,7 @@ export class PackageFolder {
       folders.push(folder);
       await this.removeOlder(pkg.id, pkg.sha256, inUse);
     }
+    await this.removeDropped(new Set(packages.map((p) => p.id)), inUse);
     return { dir: this.o.dir, firstParty: false, folders };
   }
 
@@ -129,7 +131,7 @@ export class PackageFolder {
     return true;
   }
 
-  /** Removes the folders of earlier packages of `id` that no plugin of this kernel runs from. */
+  /** Removes the folders of `id` other than `current` (its package now) that no plugin of this kernel runs from. */
   private async removeOlder(id: string, current: string, inUse: ReadonlySet<string>): Promise<void> {
     const dir = path.join(this.o.dir, id);
     for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
@@ -138,6 +140,22 @@ export class PackageFolder {
       await fs.rm(full, { recursive: true, force: true }).catch((err: Error) => {
         this.o.logger.warn({ plugin: id, err: err.message }, 'old plugin package folder not removed');
       });
+    }
+  }
+
+  /** Removes the folders of plugins whose package is no longer in the table, except those a plugin runs from. */
+  private async removeDropped(installed: ReadonlySet<string>, inUse: ReadonlySet<string>): Promise<void> {
+    for (const id of await fs.readdir(this.o.dir).catch(() => [] as string[])) {
+      if (installed.has(id) || !PLUGIN_ID_PATTERN.test(id)) continue;
+      const dir = path.join(this.o.dir, id);
+      // Only folders of packages (`<id>/<sha256>/`) are this folder's own; anything else is left alone.
+      if (!(await fs.readdir(dir).catch(() => [] as string[])).some((name) => SHA256.test(name))) continue;
+      // Read the table again now that the folder was seen: kernels may share this folder, and an upload stores its
+      // row before it places its folder, so a folder placed after `installed` was read has its row by now.
+      if (await this.o.store.get(id)) continue;
+      await this.removeOlder(id, '', inUse);
+      // Empty now unless a running plugin still uses a folder in it; a later sync removes that one.
+      await fs.rmdir(dir).catch(() => {});
     }
   }
 

@@ -114,4 +114,18 @@ export class PluginPackageStore {
       { path: 'package', message: 'was installed by another upload meanwhile', code: 'taken' },
     );
   }
+
+  /**
+   * Deletes the package of `id` if it is still the one with this digest (the one the caller's checks were made
+   * against). Answers whether a row was deleted; `false` means another upload or removal changed it meanwhile.
+   */
+  async remove(id: string, sha256: string): Promise<boolean> {
+    const rows = await this.orm.em
+      .fork()
+      .execute<{ id: string }[]>(
+        'delete from kernel.plugin_packages where id = ? and sha256 = ? returning id',
+        [id, sha256],
+      );
+    return rows.length > 0;
+  }
 }

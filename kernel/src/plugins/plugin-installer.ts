@@ -4,6 +4,9 @@
  * (an upgrade only while the plugin is not enabled, never a downgrade), then the bytes are stored in
  * `kernel.plugin_packages` — the truth every kernel instance unpacks from — and the unpacked folder is moved into
  * this kernel's folder of uploaded plugins. The plugin is third-party: installed, disabled, nothing granted.
+ *
+ * Removing an uploaded package deletes only the package: the plugin's schema, role, grant, settings and state are
+ * kept, so uploading it again (the same or a newer version) picks them up like an upgrade.
  * @module
  */
 import fs from 'node:fs/promises';
@@ -11,7 +14,7 @@ import path from 'node:path';
 import type { ApiPluginUploadResult, ApiUploadOutcome, PluginManifest } from '@goatflow/sdk';
 import semver from 'semver';
 import type { AuditLog } from '../audit/audit-log.js';
-import { ConflictError, InvalidPackageError, KernelError } from '../errors/index.js';
+import { ConflictError, InvalidPackageError, KernelError, NotFoundError } from '../errors/index.js';
 import { MANIFEST_FILE, readManifest } from './discovery.js';
 import {
   ARCHIVE_LIMITS,
@@ -23,7 +26,7 @@ import {
 import type { PackageFolder } from './package-folder.js';
 import type { PluginPackageStore, StoredPackage } from './package-store.js';
 import { KERNEL_API_VERSION, type PluginManager } from './plugin-manager.js';
-import type { PluginStateStore } from './plugin-state-store.js';
+import type { PluginStateStore, StoredPlugin } from './plugin-state-store.js';
 
 /** The largest manifest read from a package. */
 const MAX_MANIFEST_BYTES = 1024 * 1024;
@@ -52,7 +55,10 @@ export interface PluginInstallerOptions {
 }
 
 export class PluginInstaller {
-  /** One install at a time in this kernel: bounds the disk and memory an admin's uploads take at once. */
+  /**
+   * One install or removal at a time in this kernel: bounds the disk and memory an admin's uploads take at once,
+   * and a removal never interleaves with an upload of the same plugin.
+   */
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly o: PluginInstallerOptions) {}
@@ -62,9 +68,51 @@ export class PluginInstaller {
   }
 
   install(upload: PackageUpload): Promise<InstallResult> {
-    const run = this.queue.catch(() => {}).then(() => this.doInstall(upload));
+    return this.serialised(() => this.doInstall(upload));
+  }
+
+  /**
+   * Removes an uploaded package: refused (409) for a plugin that came with the installation and for one that is
+   * enabled or running. The package row is deleted, this kernel rescans (the plugin leaves the list) and the other
+   * instances are told; each kernel's folder sync deletes the unpacked folder once nothing runs from it. The
+   * plugin's data, grant, settings and state are kept.
+   */
+  remove(id: string): Promise<void> {
+    return this.serialised(() => this.doRemove(id));
+  }
+
+  private serialised<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.catch(() => {}).then(work);
     this.queue = run;
     return run;
+  }
+
+  private async doRemove(id: string): Promise<void> {
+    const removed = await this.o.manager.whileIdle(id, async () => {
+      const pkg = await this.o.store.get(id);
+      if (!pkg && this.o.manager.sourceOf(id) === 'installation') {
+        throw new ConflictError(
+          `${id} comes with this installation (${this.o.manager.discoveredDir(id)}); it was not uploaded, so it cannot be removed here. Disable it, or delete its folder and restart GoatFlow.`,
+        );
+      }
+      if (!pkg) throw new NotFoundError(`There is no plugin "${id}".`);
+      if (await this.isEnabled(id)) {
+        throw new ConflictError(`${id} ${pkg.version} is enabled: disable it first, then remove it.`);
+      }
+      if (!(await this.o.store.remove(id, pkg.sha256))) {
+        throw new ConflictError(
+          `${id} was changed by another upload or removal meanwhile. Reload and try again.`,
+        );
+      }
+      return pkg;
+    });
+    await this.o.manager.packagesChanged({ announce: true });
+    await this.o.audit.record({
+      action: 'plugin.removed',
+      targetType: 'plugin',
+      targetId: id,
+      details: { id, version: removed.version, sha256: removed.sha256 },
+    });
   }
 
   private async doInstall(upload: PackageUpload): Promise<InstallResult> {
@@ -129,6 +177,12 @@ export class PluginInstaller {
     };
   }
 
+  /** Enabled (also when it failed to start, or runs in another instance) or running in this kernel. */
+  private async isEnabled(id: string, stored?: StoredPlugin): Promise<boolean> {
+    const state = (stored ?? (await this.o.states.get(id)))?.state;
+    return state === 'enabled' || this.o.manager.activePlugin(id) !== undefined;
+  }
+
   /** Refuses an id that a bundled or folder plugin uses, an upgrade of an enabled plugin, and a downgrade. */
   private async checkAgainstInstalled(
     manifest: PluginManifest,
@@ -136,33 +190,32 @@ export class PluginInstaller {
     previous: StoredPackage | undefined,
   ): Promise<void> {
     const id = manifest.id;
-    const dir = this.o.manager.discoveredDir(id);
-    const uploadsDir = path.resolve(this.o.folder.dir) + path.sep;
-    if (dir && !path.resolve(dir).startsWith(uploadsDir)) {
+    if (this.o.manager.sourceOf(id) === 'installation') {
       throw new ConflictError(
-        `The id "${id}" belongs to a plugin that comes with this installation (${dir}); an upload cannot replace it. Give your plugin another id.`,
+        `The id "${id}" belongs to a plugin that comes with this installation (${this.o.manager.discoveredDir(id)}); an upload cannot replace it. Give your plugin another id.`,
         [{ path: '/id', code: 'taken', message: `"${id}" is the id of a bundled plugin` }],
       );
     }
-    if (!previous || previous.sha256 === sha256) return;
-    const state = (await this.o.states.get(id))?.state;
-    if (state === 'enabled' || this.o.manager.activePlugin(id)) {
+    if (previous?.sha256 === sha256) return;
+    const kept = await this.o.states.get(id);
+    if (!previous) {
+      // A removed package's data stays: the version that last ran is what its data may have been migrated to.
+      if (kept?.version && semver.lt(manifest.version, kept.version)) {
+        throw downgrade(
+          `${id} ${kept.version} ran here before it was removed (its data is kept)`,
+          kept.version,
+          manifest.version,
+        );
+      }
+      return;
+    }
+    if (await this.isEnabled(id, kept)) {
       throw new ConflictError(
         `${id} ${previous.version} is enabled: disable it first, then upload version ${manifest.version}.`,
       );
     }
     if (semver.lt(manifest.version, previous.version)) {
-      throw new ConflictError(
-        `${id} ${previous.version} is installed; ${manifest.version} is older, and downgrades are refused (its data may already have been migrated).`,
-        [
-          {
-            path: '/version',
-            code: 'too_small',
-            message: `must be newer than the installed ${previous.version}`,
-            params: { minimum: previous.version },
-          },
-        ],
-      );
+      throw downgrade(`${id} ${previous.version} is installed`, previous.version, manifest.version);
     }
     if (semver.eq(manifest.version, previous.version)) {
       throw new ConflictError(
@@ -177,6 +230,21 @@ export class PluginInstaller {
       );
     }
   }
+}
+
+/** A downgrade is refused: the plugin's data may already have been migrated by the newer version. */
+function downgrade(what: string, installed: string, version: string): ConflictError {
+  return new ConflictError(
+    `${what}; ${version} is older, and downgrades are refused (its data may already have been migrated).`,
+    [
+      {
+        path: '/version',
+        code: 'too_small',
+        message: `must be newer than the installed ${installed}`,
+        params: { minimum: installed },
+      },
+    ],
+  );
 }
 
 /** Reads and validates the package's manifest as discovery will; throws {@link InvalidPackageError} with its issues. */

@@ -6,7 +6,13 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { ApiPluginState, ApiPluginStatus, PluginManifest, PluginPermissions } from '@goatflow/sdk';
+import type {
+  ApiPluginSource,
+  ApiPluginState,
+  ApiPluginStatus,
+  PluginManifest,
+  PluginPermissions,
+} from '@goatflow/sdk';
 import i18next, { type i18n as I18n } from 'i18next';
 import type pg from 'pg';
 import type { ClusterMessage } from '../cluster/cluster-bus.js';
@@ -158,6 +164,27 @@ export class PluginManager {
   /** The folder a discovered plugin was read from. */
   discoveredDir(id: string): string | undefined {
     return this.discovered.get(id)?.dir;
+  }
+
+  /** Where a discovered plugin came from (`undefined`: no such plugin). */
+  sourceOf(id: string): ApiPluginSource | undefined {
+    const plugin = this.discovered.get(id);
+    return plugin && this.sourceOfPlugin(plugin);
+  }
+
+  /** Whether a plugin was read from the uploaded packages' folder or came with the installation (a plugin folder). */
+  private sourceOfPlugin(plugin: DiscoveredPlugin): ApiPluginSource {
+    const uploads = this.o.packages?.dir;
+    const relative = uploads === undefined ? '..' : path.relative(uploads, plugin.dir);
+    return relative.startsWith('..') || path.isAbsolute(relative) ? 'installation' : 'upload';
+  }
+
+  /**
+   * Runs `work` while no enable, disable, grant or settings change of `id` runs in this kernel: removing an
+   * uploaded package checks that the plugin is not enabled and deletes it without an enable slipping in between.
+   */
+  whileIdle<T>(id: string, work: () => Promise<T>): Promise<T> {
+    return this.exclusive(id, work);
   }
 
   activePlugin(id: string): ActivePlugin | undefined {
@@ -418,9 +445,7 @@ export class PluginManager {
   private async findForReload(id: string): Promise<DiscoveredPlugin> {
     if (!this.discovered.has(id)) await this.rescan();
     const plugin = this.requireDiscovered(id);
-    const uploads = this.o.packages?.dir;
-    const relative = uploads === undefined ? '..' : path.relative(uploads, plugin.dir);
-    if (!relative.startsWith('..') && !path.isAbsolute(relative)) {
+    if (this.sourceOfPlugin(plugin) === 'upload') {
       throw new PluginLifecycleError(
         'conflict',
         `${id} was installed by uploading a package, which only a new upload replaces ` +
@@ -630,6 +655,7 @@ export class PluginManager {
       version: p.manifest?.version,
       runtime: p.manifest?.runtime,
       firstParty: p.firstParty,
+      source: this.sourceOfPlugin(p),
       state,
       health,
       requested: p.manifest?.permissions ?? {},

@@ -70,7 +70,7 @@ export interface UiContributions {
 }
 
 /** What an admin can do to a plugin from /admin/plugins. */
-export const PLUGIN_ACTIONS = ['enable', 'disable', 'grant'] as const;
+export const PLUGIN_ACTIONS = ['enable', 'disable', 'grant', 'remove'] as const;
 export type PluginAction = (typeof PLUGIN_ACTIONS)[number];
 
 export const HEALTH_STATES: readonly PluginHealth['state'][] = [
@@ -132,6 +132,14 @@ export function enablePlugin(id: string): Promise<PluginStatus> {
 
 export function disablePlugin(id: string): Promise<PluginStatus> {
   return api.post(`${pluginPath(id)}/disable`);
+}
+
+/**
+ * Removes an uploaded plugin that is not enabled (the kernel answers 409 otherwise, and for a plugin that came
+ * with the installation). Its data, grant and settings are kept for a later upload.
+ */
+export function removePlugin(id: string): Promise<void> {
+  return api.delete(pluginPath(id));
 }
 
 /** Newest first; `level` keeps that level and the more severe ones. */

@@ -1,11 +1,12 @@
 /**
  * Plugin administration: every discovered plugin with its state, health, requested versus granted permissions
  * and manifest problems; enable, disable, grant what it asks for, edit its settings (a form generated from the
- * JSON Schema its manifest declares), read its log, and upload a packed plugin. Enabling or disabling announces
- * that the shell's plugin contributions changed, so menus and widgets follow at once.
+ * JSON Schema its manifest declares), read its log, upload a packed plugin, and remove an uploaded one that is
+ * not running (after a confirmation; its data stays). Enabling or disabling announces that the shell's plugin
+ * contributions changed, so menus and widgets follow at once.
  * @module
  */
-import { css, html, nothing } from 'lit';
+import { css, html, nothing, type TemplateResult } from 'lit';
 import { ApiError } from '../api/client.js';
 import {
   disablePlugin,
@@ -17,6 +18,7 @@ import {
   type PluginState,
   type PluginStatus,
   permissionNames,
+  removePlugin,
   savePluginSettings,
 } from '../api/plugins.js';
 import { errorMessage } from '../i18n/error-message.js';
@@ -36,6 +38,7 @@ import {
   iconRefresh,
   iconSettings,
   iconShield,
+  iconTrash,
   iconUpload,
 } from '../components/icons.js';
 import type { JsonObject } from '../components/json-schema-fields.js';
@@ -58,6 +61,14 @@ const STATE_BADGE: Record<PluginState, string> = {
 /** States in which the plugin's runtime is up, so the way out is Disable rather than Enable. */
 const RUNNING: ReadonlySet<PluginState> = new Set<PluginState>(['enabled', 'degraded', 'quarantined']);
 
+type LifecycleAction = Exclude<PluginAction, 'grant'>;
+/** The label of a lifecycle action's button while it runs. */
+const IN_PROGRESS: Record<LifecycleAction, string> = {
+  enable: 'enabling',
+  disable: 'disabling',
+  remove: 'removing',
+};
+
 /** The kernel's own sentence, when it sent one: it says exactly which grant or manifest field is the problem. */
 function kernelDetail(error: unknown): string {
   if (error instanceof ApiError && error.status > 0 && error.code !== 'bad_response' && error.message) {
@@ -79,6 +90,7 @@ export class AdminPluginsPage extends LocalizedElement {
     settingsFor: { state: true },
     uploading: { state: true },
     uploaded: { state: true },
+    removing: { state: true },
   };
 
   declare plugins: PluginStatus[];
@@ -97,6 +109,8 @@ export class AdminPluginsPage extends LocalizedElement {
   declare uploading: boolean;
   /** The id of the plugin just uploaded: its row stands out until the next upload. */
   declare uploaded: string;
+  /** The plugin whose removal awaits the admin's confirmation. */
+  declare removing: PluginStatus | null;
 
   private loadToken = 0;
 
@@ -113,6 +127,7 @@ export class AdminPluginsPage extends LocalizedElement {
     this.settingsFor = null;
     this.uploading = false;
     this.uploaded = '';
+    this.removing = null;
   }
 
   static override styles = [
@@ -341,6 +356,12 @@ export class AdminPluginsPage extends LocalizedElement {
     this.notice = '';
     this.actionError = null;
     try {
+      if (action === 'remove') {
+        await removePlugin(plugin.id);
+        this.plugins = this.plugins.filter((p) => p.id !== plugin.id);
+        this.notice = t('pluginAdmin.done.remove', { name: plugin.name });
+        return;
+      }
       const status =
         action === 'enable'
           ? await enablePlugin(plugin.id)
@@ -361,6 +382,12 @@ export class AdminPluginsPage extends LocalizedElement {
       const { [plugin.id]: _done, ...rest } = this.busy;
       this.busy = rest;
     }
+  }
+
+  private confirmRemove(): void {
+    const plugin = this.removing;
+    this.removing = null;
+    if (plugin) void this.run(plugin, 'remove');
   }
 
   private openLogs(plugin: PluginStatus): void {
@@ -494,33 +521,35 @@ export class AdminPluginsPage extends LocalizedElement {
     `;
   }
 
-  private renderActions(plugin: PluginStatus) {
+  /** A button for one of the plugin's lifecycle actions; it waits while any action of that plugin runs. */
+  private actionButton(
+    plugin: PluginStatus,
+    action: LifecycleAction,
+    variant: string,
+    onClick: () => void,
+    icon: TemplateResult | typeof nothing = nothing,
+  ) {
     const busy = this.busy[plugin.id];
+    return html`<button
+      type="button"
+      class="btn btn-small ${variant}"
+      data-testid="plugin-${action}-${plugin.id}"
+      aria-label=${t(`pluginAdmin.${action}Label`, { name: plugin.name })}
+      ?disabled=${Boolean(busy)}
+      @click=${onClick}
+    >
+      ${icon} ${busy === action ? t(`pluginAdmin.${IN_PROGRESS[action]}`) : t(`pluginAdmin.${action}`)}
+    </button>`;
+  }
+
+  private renderActions(plugin: PluginStatus) {
     const running = RUNNING.has(plugin.state);
     return html`
       <div class="action-buttons">
         ${
           running
-            ? html`<button
-                type="button"
-                class="btn btn-small btn-danger"
-                data-testid="plugin-disable-${plugin.id}"
-                aria-label=${t('pluginAdmin.disableLabel', { name: plugin.name })}
-                ?disabled=${Boolean(busy)}
-                @click=${() => this.run(plugin, 'disable')}
-              >
-                ${busy === 'disable' ? t('pluginAdmin.disabling') : t('pluginAdmin.disable')}
-              </button>`
-            : html`<button
-                type="button"
-                class="btn btn-small btn-primary"
-                data-testid="plugin-enable-${plugin.id}"
-                aria-label=${t('pluginAdmin.enableLabel', { name: plugin.name })}
-                ?disabled=${Boolean(busy)}
-                @click=${() => this.run(plugin, 'enable')}
-              >
-                ${busy === 'enable' ? t('pluginAdmin.enabling') : t('pluginAdmin.enable')}
-              </button>`
+            ? this.actionButton(plugin, 'disable', 'btn-danger', () => this.run(plugin, 'disable'))
+            : this.actionButton(plugin, 'enable', 'btn-primary', () => this.run(plugin, 'enable'))
         }
         ${
           plugin.settingsSchema
@@ -544,6 +573,12 @@ export class AdminPluginsPage extends LocalizedElement {
         >
           ${iconList()} ${t('pluginAdmin.logs.open')}
         </button>
+        ${
+          // Only an uploaded package can be removed here, and only while it does not run (the kernel says so too).
+          plugin.source === 'upload' && !running
+            ? this.actionButton(plugin, 'remove', 'btn-danger', () => (this.removing = plugin), iconTrash())
+            : nothing
+        }
       </div>
     `;
   }
@@ -651,6 +686,7 @@ export class AdminPluginsPage extends LocalizedElement {
     if (this.hidden404) return html`<gf-not-found-page></gf-not-found-page>`;
     const logsFor = this.logsFor;
     const settingsFor = this.settingsFor;
+    const removing = this.removing;
     return html`
       <div class="page" data-testid="admin-plugins">
         <div class="page-header">
@@ -727,6 +763,38 @@ export class AdminPluginsPage extends LocalizedElement {
                 @gf-cancel=${() => (this.uploading = false)}
                 @gf-uploaded=${this.onUploaded}
               ></gf-plugin-upload-form>`
+            : nothing
+        }
+      </gf-modal-dialog>
+      <gf-modal-dialog
+        ?open=${removing !== null}
+        heading=${removing ? t('pluginAdmin.removeDialog.title', { name: removing.name }) : ''}
+        @gf-close=${() => (this.removing = null)}
+      >
+        ${
+          removing
+            ? html`<div data-testid="plugin-remove-dialog">
+                <p>${t('pluginAdmin.removeDialog.body', { name: removing.name, version: removing.version ?? '' })}</p>
+                <p>${t('pluginAdmin.removeDialog.kept')}</p>
+                <div class="form-actions">
+                  <button
+                    type="button"
+                    class="btn"
+                    data-testid="plugin-remove-cancel"
+                    @click=${() => (this.removing = null)}
+                  >
+                    ${t('common.cancel')}
+                  </button>
+                  <button
+                    type="button"
+                    class="btn btn-danger"
+                    data-testid="plugin-remove-confirm"
+                    @click=${this.confirmRemove}
+                  >
+                    ${t('pluginAdmin.removeDialog.confirm')}
+                  </button>
+                </div>
+              </div>`
             : nothing
         }
       </gf-modal-dialog>

@@ -2,6 +2,9 @@
  * `POST /api/admin/plugins/upload`: installs a plugin from an uploaded package. `multipart/form-data` with two
  * parts, `package` (the .tgz) and `checksum` (a sha256sum file or just the hex digest). Mounted behind
  * `requireAdmin` and the CSRF gate like every admin write; the only API route that takes a body other than JSON.
+ *
+ * `DELETE /api/admin/plugins/:id`: removes an uploaded package (204) once the plugin is disabled; its data, grant
+ * and settings are kept for a later upload of it.
  * @module
  */
 import { Router } from 'express';
@@ -9,6 +12,8 @@ import { currentContext } from '../../context/request-context.js';
 import { type FieldIssue, ValidationError } from '../../errors/index.js';
 import type { PluginInstaller } from '../../plugins/plugin-installer.js';
 import { readMultipart } from '../multipart.js';
+import { parseInput } from '../validate.js';
+import { pluginId } from './admin-plugins.js';
 
 /** The path, relative to `/api`, where body parsing lets multipart/form-data through. */
 export const PLUGIN_UPLOAD_PATH = '/admin/plugins/upload';
@@ -44,6 +49,10 @@ export function adminPluginUploadRoutes(installer: PluginInstaller): Router {
       actorId: currentContext()?.principal?.id,
     });
     res.status(result.package.outcome === 'installed' ? 201 : 200).json(result);
+  });
+  router.delete('/:id', async (req, res) => {
+    await installer.remove(parseInput(pluginId, req.params.id, 'id'));
+    res.status(204).end();
   });
   return router;
 }

@@ -14,7 +14,8 @@ import type { UserView } from '../../identity/directory.js';
 import { PluginLifecycleError, type PluginManager, type PluginStatus } from '../../plugins/plugin-manager.js';
 import { parseInput } from '../validate.js';
 
-const pluginId = z.string().regex(/^[a-z][a-z0-9@-]{0,80}$/, 'is not a plugin id');
+/** A plugin id in a path (`:id`). */
+export const pluginId = z.string().regex(/^[a-z][a-z0-9@-]{0,80}$/, 'is not a plugin id');
 const logQuery = z.strictObject({
   level: z.enum(LOG_LEVELS).default('trace'),
   limit: z
