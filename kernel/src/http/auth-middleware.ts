@@ -4,10 +4,11 @@
  * writes.
  * @module
  */
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import { currentContext } from '../context/request-context.js';
 import { KernelError, UnauthenticatedError } from '../errors/index.js';
 import type { AuthService } from '../identity/auth-service.js';
+import type { UserView } from '../identity/directory.js';
 import type { LoginPipeline } from '../identity/login-pipeline.js';
 import { csrfTokenFor, safeEqual } from '../identity/tokens.js';
 import { readSessionCookie } from './cookies.js';
@@ -44,6 +45,11 @@ export function authenticate(auth: AuthService, pipeline: LoginPipeline): Reques
     }
     next();
   };
+}
+
+/** The signed-in user's language (set by {@link authenticate} for a session), English for anyone else. */
+export function localeOf(res: Response): string {
+  return (res.locals.user as UserView | undefined)?.locale ?? 'en';
 }
 
 export const requireUser: RequestHandler = (_req, _res, next) => {

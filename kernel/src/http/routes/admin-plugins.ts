@@ -10,8 +10,8 @@ import type { AuditLog } from '../../audit/audit-log.js';
 import { currentContext } from '../../context/request-context.js';
 import { ConflictError, NotFoundError } from '../../errors/index.js';
 import { LOG_LEVELS, type PluginLog } from '../../host-api/plugin-log.js';
-import type { UserView } from '../../identity/directory.js';
 import { PluginLifecycleError, type PluginManager, type PluginStatus } from '../../plugins/plugin-manager.js';
+import { localeOf } from '../auth-middleware.js';
 import { parseInput } from '../validate.js';
 
 /** A plugin id in a path (`:id`). */
@@ -49,7 +49,6 @@ export function adminPluginRoutes(plugins: PluginManager, log: PluginLog, audit:
   };
 
   // Every status answered carries its settings form in the admin's language.
-  const localeOf = (res: Response) => (res.locals.user as UserView | undefined)?.locale ?? 'en';
   const answer = async (res: Response, status: PluginStatus) => {
     res.json(await plugins.inLocale(status, localeOf(res)));
   };

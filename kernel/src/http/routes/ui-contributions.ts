@@ -8,9 +8,8 @@ import path from 'node:path';
 import express, { Router } from 'express';
 import { currentContext, type Principal } from '../../context/request-context.js';
 import { NotFoundError } from '../../errors/index.js';
-import type { UserView } from '../../identity/directory.js';
 import type { ActivePlugin, PluginManager } from '../../plugins/plugin-manager.js';
-import { requireUser } from '../auth-middleware.js';
+import { localeOf, requireUser } from '../auth-middleware.js';
 
 type Audience = 'customer' | 'agent' | 'user' | 'admin';
 
@@ -34,7 +33,7 @@ export function uiContributionRoutes(plugins: PluginManager): Router {
   const router = Router();
   router.get('/contributions', requireUser, (_req, res) => {
     const principal = currentContext()!.principal!;
-    const locale = (res.locals.user as UserView | undefined)?.locale ?? 'en';
+    const locale = localeOf(res);
     const widgets = [];
     const menu = [];
     const pages = [];
